@@ -19,3 +19,13 @@ export {
   envVar, parseEnv, formatEnvHelp, ConfigError, commonEnv, mqttClientEnv, LOG_LEVELS,
   type EnvVar, type EnvSpec, type EnvConfig, type LogLevel,
 } from './env';
+export {
+  WireError, float32ToFloat16Bits, float16BitsToFloat32, float16Overflows,
+  FLOAT16_MAX, FLOAT16_MIN_SUBNORMAL, FLOAT16_MIN_NORMAL, FLOAT16_OVERFLOW_THRESHOLD,
+  sequenceFromRows, sequenceToRows, checkSequence, DEFAULT_MAX_FRAMES, DEFAULT_MAX_FEATURE_DIM,
+  encodeRequestJson, encodeRequestBinary, decodeRequest, formatFloat32,
+  BINARY_MAGIC_0, BINARY_MAGIC_1, BINARY_VERSION, BINARY_HEADER_BYTES,
+  encodeReply, decodeReply,
+  type FeatureSequence, type SequenceLimits, type RequestEncoding, type RequestEnvelopeFields,
+  type DecodedRequest, type DecodeOptions,
+} from './codec/index';
