@@ -29,3 +29,9 @@ export {
   type FeatureSequence, type SequenceLimits, type RequestEncoding, type RequestEnvelopeFields,
   type DecodedRequest, type DecodeOptions,
 } from './codec/index';
+export {
+  featureDim, handFeatureDim, normalizeHand, handCenter, handBboxArea, LANDMARKS_PER_HAND, NORM_EPS,
+  assignSlots, SLOT_NAMES, FrameFeaturizer, DEFAULT_FEATURE_OPTIONS,
+  FeatureWindow, minPartialFrames, prepareModelInput, windowsFromFrames,
+  type SlotCandidate, type SlotRules, type FeatureOptions, type SlotInfo, type FrameFeatures,
+} from './features/index';
