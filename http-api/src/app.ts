@@ -1,0 +1,65 @@
+/**
+ * The facade as a library: `createApi(config)` builds Fastify and the MQTT link without
+ * doing I/O; `start()` connects and listens (tests use port 0), `stop()` releases it all.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { ApiConfig } from './config';
+import { installErrorHandlers } from './http-errors';
+import { createMqttLink, type MqttLink } from './mqtt/link';
+import { predictRoute } from './routes/predict';
+import { statusRoutes } from './routes/status';
+
+export interface ApiDeps {
+  /** Defaults to a pino logger at `config.logLevel` named `http-api`. */
+  logger?: Logger;
+}
+
+export interface Api {
+  readonly app: FastifyInstance;
+  readonly link: MqttLink;
+  /** Starts the MQTT link (in the background) and the HTTP listener. */
+  start(): Promise<{ url: string; port: number }>;
+  /** Settles every pending request (503), closes HTTP and MQTT. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
+  const logger = deps.logger ?? pino({ name: 'http-api', level: config.logLevel, redact: ['password', '*.password'] });
+  const link = createMqttLink(config, logger.child({ module: 'mqtt' }));
+  const app = Fastify({
+    // pino's Logger and Fastify's base logger type differ only in generics.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    // The original contract is exact: no type coercion ("1" is not a number), no NaN/Infinity.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true } },
+    disableRequestLogging: true,
+  });
+  // Only JSON bodies: text/plain would otherwise reach the schema as a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandlers(app, config.bodyLimit);
+  statusRoutes(app, link);
+  predictRoute(app, link);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    link,
+    async start() {
+      link.start();
+      await app.listen({ host: config.host, port: config.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
+    },
+    stop() {
+      stopped ??= (async () => {
+        // Pending requests first, so app.close() does not wait on them until their timeout.
+        await link.stop();
+        await app.close();
+      })();
+      return stopped;
+    },
+  };
+}
