@@ -1,0 +1,169 @@
+/**
+ * Test brokers for integration suites (export "@helen/broker/testing"). One suite runs against
+ * our aedes broker and a real Mosquitto 2, so nothing in the clients depends on aedes-only
+ * behaviour:
+ *
+ *   describe.each(brokerKinds())('%s broker', (kind) => {
+ *     let broker: TestBroker;
+ *     beforeAll(async () => { broker = await startTestBroker(kind); });
+ *     afterAll(() => broker.stop());
+ *   });
+ *
+ * Mosquitto comes from `HELEN_TEST_MOSQUITTO_BIN` or `/usr/sbin/mosquitto`; where it is not
+ * installed, `brokerKinds()` leaves it out and warns once, visibly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBroker, type HelenBroker } from './broker';
+
+export type TestBrokerKind = 'aedes' | 'mosquitto';
+
+export interface TestBroker {
+  /** `mqtt://127.0.0.1:{port}` */
+  readonly url: string;
+  readonly port: number;
+  readonly kind: TestBrokerKind;
+  /** The in-process broker when kind is 'aedes'. */
+  readonly broker?: HelenBroker;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_MOSQUITTO_BIN = '/usr/sbin/mosquitto';
+
+export function mosquittoBin(): string {
+  // Test-only override; the services never read it. process.env is read here on purpose.
+  return process.env.HELEN_TEST_MOSQUITTO_BIN || DEFAULT_MOSQUITTO_BIN;
+}
+
+export function mosquittoAvailable(): boolean {
+  try {
+    accessSync(mosquittoBin(), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let warned = false;
+
+/** ['aedes'] plus 'mosquitto' when installed; warns once when it is not. */
+export function brokerKinds(): TestBrokerKind[] {
+  if (mosquittoAvailable()) return ['aedes', 'mosquitto'];
+  if (!warned) {
+    warned = true;
+    console.warn(`mosquitto not installed (${mosquittoBin()}): skipping Mosquitto runs`);
+  }
+  return ['aedes'];
+}
+
+export async function startTestBroker(kind: TestBrokerKind): Promise<TestBroker> {
+  if (kind === 'aedes') {
+    const broker = createBroker({ port: 0, host: '127.0.0.1' });
+    const { tcpPort } = await broker.start();
+    return { url: `mqtt://127.0.0.1:${tcpPort}`, port: tcpPort, kind, broker, stop: () => broker.stop() };
+  }
+  // A free port is found by binding and releasing it, so another process can grab it in
+  // between; Mosquitto then exits at once and we simply try another port.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await startMosquitto(await freePort());
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+async function startMosquitto(port: number): Promise<TestBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'helen-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    '',
+  ].join('\n'));
+  const child = spawn(mosquittoBin(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawnFailed = new Promise<never>((_resolve, reject) => child.once('error', reject));
+  spawnFailed.catch(() => {}); // observed through the race below
+  // A dying test process must not leave Mosquitto behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const cleanup = () => {
+    process.off('exit', killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.race([
+      waitForPort(port, 10_000),
+      spawnFailed,
+      exited.then((code) => {
+        throw new Error(`mosquitto exited with code ${code} before listening on ${port}: ${stderr.trim()}`);
+      }),
+    ]);
+  } catch (err) {
+    await kill(child, exited);
+    cleanup();
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    kind: 'mosquitto',
+    stop: () => {
+      stopped ??= kill(child, exited).then(cleanup);
+      return stopped;
+    },
+  };
+}
+
+async function kill(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
