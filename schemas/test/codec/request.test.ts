@@ -163,7 +163,7 @@ describe('binary requests', () => {
     };
     expect(catchWire(() => decodeRequest(mutate((b) => { b[2] = 2; }))).message).toMatch(/unsupported binary request version 2/);
     expect(catchWire(() => decodeRequest(mutate((b) => { b[3] = 9; }))).message).toMatch(/unknown binary dtype code 9/);
-    expect(catchWire(() => decodeRequest(mutate((b) => { b[4] |= 0x80; }))).message).toMatch(/unknown binary flags/);
+    expect(catchWire(() => decodeRequest(mutate((b) => { b[4] = (b[4] ?? 0) | 0x80; }))).message).toMatch(/unknown binary flags/);
     expect(catchWire(() => decodeRequest(mutate((b) => { b[1] = 0x58; }))).message).toMatch(/neither/);
     let e = catchWire(() => decodeRequest(mutate((b) => b.writeUInt32LE(0, 12))));
     expect(e.message).toMatch(/at least 1 frame \(got 0\)/);
