@@ -12,7 +12,7 @@
  * Mosquitto comes from `HELEN_TEST_MOSQUITTO_BIN` or `/usr/sbin/mosquitto`; where it is not
  * installed, `brokerKinds()` leaves it out and warns once, visibly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,27 @@ export function mosquittoAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+/** e.g. "2.0.11", or undefined when Mosquitto is missing or says something unexpected. */
+export function mosquittoVersion(): string | undefined {
+  if (!mosquittoAvailable()) return undefined;
+  // `mosquitto -h` prints the version and exits with status 3; only the text matters.
+  const out = spawnSync(mosquittoBin(), ['-h'], { encoding: 'utf8', timeout: 5000 });
+  return /mosquitto version (\d+\.\d+\.\d+)/.exec(`${out.stdout}${out.stderr}`)?.[1];
+}
+
+/** True when the installed Mosquitto is at least `min` ("2.0.13"); false when it is older or missing. */
+export function mosquittoAtLeast(min: string): boolean {
+  const have = mosquittoVersion()?.split('.').map(Number);
+  if (!have) return false;
+  const want = min.split('.').map(Number);
+  for (let i = 0; i < want.length; i++) {
+    const h = have[i] ?? 0;
+    const w = want[i] ?? 0;
+    if (h !== w) return h > w;
+  }
+  return true;
 }
 
 let warned = false;
@@ -85,6 +106,9 @@ async function startMosquitto(port: number): Promise<TestBroker> {
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
     'persistence false',
+    // The 2.1 default: a client whose subscriptions overlap (e.g. a shared and a normal one
+    // on the same filter) gets one copy per subscription. 2.0.x defaulted to false.
+    'allow_duplicate_messages true',
     'log_dest stderr',
     'log_type error',
     'log_type warning',

@@ -1,0 +1,55 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+export interface Received {
+  topic: string;
+  payload: string;
+  qos: number;
+  retain: boolean;
+}
+
+/** An mqtt.js client that records every message it receives and lets a test await a count. */
+export class Recorder {
+  readonly messages: Received[] = [];
+  private waiters: { n: number; resolve: () => void }[] = [];
+
+  constructor(readonly client: MqttClient) {
+    client.on('message', (topic, payload, packet) => {
+      this.messages.push({ topic, payload: payload.toString(), qos: packet.qos, retain: packet.retain });
+      this.waiters = this.waiters.filter((w) => (this.messages.length >= w.n ? (w.resolve(), false) : true));
+    });
+  }
+
+  get payloads(): string[] {
+    return this.messages.map((m) => m.payload);
+  }
+
+  /** Resolves once `n` messages in total have arrived; rejects after `timeoutMs`. */
+  waitFor(n: number, timeoutMs = 5000): Promise<void> {
+    if (this.messages.length >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.client.options.clientId}: ${this.messages.length}/${n} messages after ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+}
+
+let seq = 0;
+/** A topic namespace unique to one test, so tests sharing a broker never see each other's traffic. */
+export function uniqueTopic(name: string): string {
+  return `test/${process.pid}/${++seq}/${name}`;
+}
+
+export async function connectRecorder(url: string, opts: IClientOptions = {}): Promise<Recorder> {
+  const client = await mqtt.connectAsync(url, {
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+    clientId: `t-${process.pid}-${++seq}`,
+    ...opts,
+  });
+  return new Recorder(client);
+}
+
+/** The "nothing else arrives" window: bounded, only used after the expected messages are in. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
