@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BINARY_HEADER_BYTES, decodeRequest, encodeRequestBinary, encodeRequestJson, float16BitsToFloat32, float32ToFloat16Bits,
+  BINARY_HEADER_BYTES, decodeRequest, formatFloat32, encodeRequestBinary, encodeRequestJson, float16BitsToFloat32, float32ToFloat16Bits,
   sequenceFromRows, sequenceToRows, WireError, type FeatureSequence, type RequestEnvelopeFields,
 } from '../../src/index';
 
@@ -39,6 +39,22 @@ describe('JSON requests', () => {
     const body = JSON.parse(encodeRequestJson({ id: 'a', reply_to: 'r', deadline: 5 }, seq).toString('utf8'));
     expect(body).toEqual({ v: 1, id: 'a', reply_to: 'r', deadline: 5, sequence: [[0.1, 0.5, 0], [1, -2.25, 3]] });
     expect(Object.keys(body)).toEqual(['v', 'id', 'reply_to', 'deadline', 'sequence']);
+  });
+
+  it('prints every float32 so that it reads back exactly', () => {
+    let seed = 12345;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    for (let i = 0; i < 20000; i++) {
+      bits[0] = Math.floor(rand() * 2 ** 32);
+      const v = asFloat[0] as number;
+      if (!Number.isFinite(v)) continue;
+      const s = formatFloat32(v);
+      if (Math.fround(Number(s)) !== v && !(v === 0 && Number(s) === 0)) expect.fail(`${v} printed as ${s}`);
+    }
+    expect(formatFloat32(Math.fround(0.1))).toBe('0.1');
+    expect(formatFloat32(3)).toBe('3');
   });
 
   it('accepts leading whitespace and a body without mask or trace', () => {
