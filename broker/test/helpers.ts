@@ -1,4 +1,4 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { ErrorWithSubackPacket, type IClientOptions, type ISubackPacket, type MqttClient } from 'mqtt';
 
 export interface Received {
   topic: string;
@@ -52,4 +52,20 @@ export async function connectRecorder(url: string, opts: IClientOptions = {}): P
 /** The "nothing else arrives" window: bounded, only used after the expected messages are in. */
 export function settle(ms = 150): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * SUBSCRIBE and return each topic's SUBACK code. mqtt.js rejects the whole call when any code
+ * is a failure (0x80), so the codes are read from the error's packet then.
+ */
+export async function subackCodes(client: MqttClient, subs: Record<string, { qos: 0 | 1 | 2 }>): Promise<Record<string, number>> {
+  const topics = Object.keys(subs);
+  let granted: number[];
+  try {
+    granted = (await client.subscribeAsync(subs)).map((g) => g.qos);
+  } catch (err) {
+    if (!(err instanceof ErrorWithSubackPacket)) throw err;
+    granted = (err.packet as ISubackPacket).granted as number[];
+  }
+  return Object.fromEntries(topics.map((t, i) => [t, granted[i]!]));
 }
