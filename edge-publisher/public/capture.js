@@ -1,0 +1,153 @@
+// The capture page: camera -> HandLandmarker.detectForVideo per video frame -> a landmark
+// frame over the WebSocket to the edge service, which answers with status for the panel.
+import { createHandLandmarker, toHands } from './landmarker.js';
+import { drawHands } from './overlay.js';
+
+const $ = (id) => document.getElementById(id);
+const RETRY_MS = 5000;
+
+// Read by tests and the bench through page.evaluate.
+const state = { ready: false, frames: 0, fps: 0, detectMs: 0, hands: [], error: null };
+window.helen = state;
+
+let socket = null;
+let socketBackoff = 500;
+
+function connect(cfg) {
+  const url = new URL(cfg.wsPath, location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  socket = new WebSocket(url);
+  socket.onopen = () => {
+    socketBackoff = 500;
+    $('link').textContent = 'connected';
+    $('link').className = 'ok';
+    send({ type: 'hello', userAgent: navigator.userAgent });
+    if (state.ready) send({ type: 'ready', width: state.width, height: state.height });
+  };
+  socket.onmessage = (event) => {
+    try {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'status') showStatus(msg.status);
+    } catch (err) {
+      console.warn('bad message from edge', err);
+    }
+  };
+  socket.onclose = () => {
+    $('link').textContent = 'disconnected';
+    $('link').className = 'bad';
+    // The edge service may be restarting: keep trying, gently.
+    setTimeout(() => connect(cfg), socketBackoff);
+    socketBackoff = Math.min(socketBackoff * 2, 10000);
+  };
+}
+
+function send(msg) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
+}
+
+function setText(id, text, cls = '') {
+  $(id).textContent = text;
+  $(id).className = cls;
+}
+
+function showStatus(s) {
+  if (s.prediction) {
+    setText('prediction', s.prediction.label);
+    setText('probability', `${(s.prediction.probability * 100).toFixed(1)} % (${s.prediction.servedBy})`);
+  } else {
+    setText('prediction', '–');
+    setText('probability', '');
+  }
+  if (s.lastGesture) {
+    setText('gesture', s.lastGesture.label);
+    setText('gesture-at', `${(s.lastGesture.score * 100).toFixed(0)} % at ${new Date(s.lastGesture.at).toLocaleTimeString()}`);
+  }
+  setText('broker', s.broker, s.broker === 'disconnected' ? 'bad' : 'ok');
+  setText('workers', s.workersOnline === null ? '?' : String(s.workersOnline), s.workersOnline === 0 ? 'bad' : '');
+  setText('fallback', s.fallbackActive ? 'active (on-device model)' : 'off', s.fallbackActive ? 'warn' : 'ok');
+}
+
+function fail(err) {
+  state.error = String(err?.message ?? err);
+  $('error').textContent = `${state.error}\nretrying in ${RETRY_MS / 1000} s`;
+  send({ type: 'error', message: state.error });
+  // A busy or unplugged camera usually comes back: start over rather than sit dead.
+  setTimeout(() => location.reload(), RETRY_MS);
+}
+
+async function main() {
+  const cfg = await (await fetch('./config.json')).json();
+  connect(cfg);
+  const video = $('video');
+  const canvas = $('overlay');
+  const ctx = canvas.getContext('2d');
+  if (cfg.mirror) video.classList.add('mirror');
+
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: false,
+    video: { width: { ideal: cfg.width }, height: { ideal: cfg.height }, frameRate: { ideal: cfg.frameRate }, facingMode: 'user' },
+  });
+  stream.getVideoTracks()[0]?.addEventListener('ended', () => fail(new Error('camera track ended')));
+  video.srcObject = stream;
+  await video.play();
+  const landmarker = await createHandLandmarker(cfg);
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  Object.assign(state, { ready: true, width: video.videoWidth, height: video.videoHeight });
+  send({ type: 'ready', width: video.videoWidth, height: video.videoHeight });
+
+  const swap = cfg.handedness === 'swap';
+  const frameTimes = [];
+  const detectTimes = [];
+  let lastTs = 0;
+  let lastStats = performance.now();
+
+  const step = (now, meta) => {
+    try {
+      detect(now, meta);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    schedule();
+  };
+  const detect = (now, meta) => {
+    // detectForVideo needs strictly increasing timestamps (ms).
+    const ts = Math.max(now, lastTs + 0.001);
+    lastTs = ts;
+    const t0 = performance.now();
+    const result = landmarker.detectForVideo(video, ts);
+    const t1 = performance.now();
+    const hands = toHands(result);
+    const captured = meta?.captureTime ?? t0;
+    send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + captured), hands, source: 'camera' } });
+
+    // The overlay labels slots the way the server will map them (HELEN_CAMERA_HANDEDNESS).
+    const shown = swap ? hands.map((h) => ({ ...h, handedness: h.handedness === 'Left' ? 'Right' : 'Left' })) : hands;
+    drawHands(ctx, shown, cfg.mirror);
+
+    state.frames += 1;
+    state.hands = shown;
+    frameTimes.push(t1);
+    while (frameTimes.length && frameTimes[0] < t1 - 1000) frameTimes.shift();
+    detectTimes.push(t1 - t0);
+    if (detectTimes.length > 60) detectTimes.shift();
+    if (t1 - lastStats >= 1000) {
+      lastStats = t1;
+      const sorted = [...detectTimes].sort((a, b) => a - b);
+      state.fps = frameTimes.length;
+      state.detectMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      setText('fps', String(state.fps));
+      setText('detect', state.detectMs.toFixed(0));
+      send({ type: 'stats', fps: state.fps, detectMs: state.detectMs, frames: state.frames });
+    }
+    setText('hands', String(hands.length));
+  };
+  // One detection per new camera frame where the browser supports it; rAF otherwise.
+  const schedule = 'requestVideoFrameCallback' in video
+    ? () => video.requestVideoFrameCallback(step)
+    : () => requestAnimationFrame((now) => step(now));
+  schedule();
+}
+
+main().catch(fail);

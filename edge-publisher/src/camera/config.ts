@@ -1,0 +1,92 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { envVar, parseEnv, type EnvConfig } from '@helen/schemas';
+
+/** Google's official HandLandmarker bundle (float16, version 1) and what it must hash to. */
+export const HAND_MODEL = Object.freeze({
+  url: 'https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/1/hand_landmarker.task',
+  sha256: 'fbc2a30080c3c557093b5ddfc334698132eb341044ccee322ccf8bcf3607cde1',
+  size: 7_819_105,
+  fileName: 'hand_landmarker-float16-v1.task',
+});
+
+export const CAMERA_MODES = ['headless', 'kiosk', 'external'] as const;
+export type CameraMode = (typeof CAMERA_MODES)[number];
+export const HANDEDNESS_MODES = ['mirror', 'swap', 'as-reported'] as const;
+export type HandednessMode = (typeof HANDEDNESS_MODES)[number];
+
+/**
+ * One hand by default: every class the synthetic generator defines is a one-hand sign (see
+ * docs/camera.md), and one hand runs at about 27 fps here against 16 with two, below the
+ * 30-frame window's design rate. Set 2 for a model with two-hand signs.
+ */
+export const DEFAULT_NUM_HANDS = 1;
+
+export const cameraEnv = {
+  HELEN_CAMERA_MODE: envVar.oneOf(
+    'headless: launch a hidden Chromium; kiosk: launch Chromium full screen on the display (the debug screen); external: only serve the page, a browser opened elsewhere captures',
+    CAMERA_MODES, 'headless'),
+  HELEN_CHROMIUM_PATH: envVar.string('Chromium executable driven through playwright-core', '/usr/bin/chromium'),
+  HELEN_CAMERA_HOST: envVar.string('address the capture page server listens on (keep loopback unless a remote browser captures)', '127.0.0.1'),
+  HELEN_CAMERA_PORT: envVar.int('port of the capture page server (0 = any free port)', 8765, { min: 0, max: 65535 }),
+  HELEN_CAMERA_NUM_HANDS: envVar.int('hands MediaPipe looks for (1 is much faster; 2 for two-hand signs)', DEFAULT_NUM_HANDS, { min: 1, max: 2 }),
+  HELEN_CAMERA_HANDEDNESS: envVar.oneOf(
+    'how MediaPipe\'s hands map to the Left/Right slots: mirror = x flipped like a selfie view, labels kept (right for a normal, unmirrored front camera); swap = labels swapped (a camera that mirrors in hardware); as-reported = untouched. See docs/camera.md',
+    HANDEDNESS_MODES, 'mirror'),
+  HELEN_CAMERA_DELEGATE: envVar.oneOf('MediaPipe delegate', ['CPU', 'GPU'] as const, 'CPU'),
+  HELEN_CAMERA_WIDTH: envVar.int('requested camera width', 640, { min: 160, max: 3840 }),
+  HELEN_CAMERA_HEIGHT: envVar.int('requested camera height', 480, { min: 120, max: 2160 }),
+  HELEN_CAMERA_FPS: envVar.int('requested camera frame rate', 30, { min: 1, max: 120 }),
+  HELEN_CAMERA_MIRROR: envVar.bool('show the preview mirrored, like a mirror (display only; detection sees the raw image)', true),
+  HELEN_CAMERA_FAKE_VIDEO: envVar.optionalString('a .y4m or .mjpeg file Chromium plays as its camera (tests, demos)'),
+  HELEN_HAND_MODEL_PATH: envVar.optionalString('local hand_landmarker.task (offline installs); checked against the official sha256'),
+  HELEN_HAND_MODEL_URL: envVar.url('where the hand model is downloaded from on first use', HAND_MODEL.url, ['https', 'http']),
+  HELEN_HAND_MODEL_CACHE_DIR: envVar.string('where the downloaded hand model is cached', join(homedir(), '.cache', 'helen')),
+};
+
+export type CameraEnv = EnvConfig<typeof cameraEnv>;
+
+/** The camera source's settings, in code terms. */
+export interface CameraConfig {
+  mode: CameraMode;
+  chromiumPath: string;
+  host: string;
+  port: number;
+  numHands: number;
+  handedness: HandednessMode;
+  delegate: 'CPU' | 'GPU';
+  width: number;
+  height: number;
+  frameRate: number;
+  mirror: boolean;
+  fakeVideoPath?: string | undefined;
+  modelPath?: string | undefined;
+  modelUrl: string;
+  modelCacheDir: string;
+}
+
+export function cameraConfigFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): CameraConfig {
+  const e = parseEnv(cameraEnv, env);
+  return Object.freeze({
+    mode: e.HELEN_CAMERA_MODE,
+    chromiumPath: e.HELEN_CHROMIUM_PATH,
+    host: e.HELEN_CAMERA_HOST,
+    port: e.HELEN_CAMERA_PORT,
+    numHands: e.HELEN_CAMERA_NUM_HANDS,
+    handedness: e.HELEN_CAMERA_HANDEDNESS,
+    delegate: e.HELEN_CAMERA_DELEGATE,
+    width: e.HELEN_CAMERA_WIDTH,
+    height: e.HELEN_CAMERA_HEIGHT,
+    frameRate: e.HELEN_CAMERA_FPS,
+    mirror: e.HELEN_CAMERA_MIRROR,
+    fakeVideoPath: e.HELEN_CAMERA_FAKE_VIDEO,
+    modelPath: e.HELEN_HAND_MODEL_PATH,
+    modelUrl: e.HELEN_HAND_MODEL_URL,
+    modelCacheDir: e.HELEN_HAND_MODEL_CACHE_DIR,
+  });
+}
+
+/** Defaults for code that builds a config directly (tests, the bench). */
+export function defaultCameraConfig(overrides: Partial<CameraConfig> = {}): CameraConfig {
+  return { ...cameraConfigFromEnv({}), ...overrides };
+}
