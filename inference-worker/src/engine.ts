@@ -1,0 +1,36 @@
+/**
+ * Where InferenceSession.run() executes. onnxruntime-node's run() computes synchronously on
+ * the calling thread (onnxruntime issue #26968), so on the main thread it stalls MQTT I/O for
+ * the length of each batch. The worker-thread engine moves the session to a worker_threads
+ * thread; README.md has the measurements behind the default.
+ */
+import type { InferenceThread } from './config';
+import type { OrtSettings } from './ort-options';
+import { openMainThreadEngine } from './engine-main';
+import { openWorkerThreadEngine } from './engine-thread';
+
+/** The session's declared inputs and outputs, as checked against the metadata. */
+export interface SessionInfo {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly unknown[];
+  readonly outputMetadata: readonly unknown[];
+}
+
+export interface EngineResult {
+  /** Row-major [batch, ...] output of the named output. */
+  readonly output: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export interface InferenceEngine {
+  readonly kind: InferenceThread;
+  readonly session: SessionInfo;
+  /** Runs one [batch, frames, featureDim] float32 tensor. `input` may be transferred away. */
+  run(input: Float32Array, dims: readonly [number, number, number], inputName: string, outputName: string): Promise<EngineResult>;
+  close(): Promise<void>;
+}
+
+export function openEngine(kind: InferenceThread, modelPath: string, settings: OrtSettings): Promise<InferenceEngine> {
+  return kind === 'main' ? openMainThreadEngine(modelPath, settings) : openWorkerThreadEngine(modelPath, settings);
+}
