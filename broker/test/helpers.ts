@@ -1,4 +1,4 @@
-import mqtt, { ErrorWithSubackPacket, type IClientOptions, type ISubackPacket, type MqttClient } from 'mqtt';
+import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface Received {
   topic: string;
@@ -65,7 +65,7 @@ export async function subackCodes(client: MqttClient, subs: Record<string, { qos
     granted = (await client.subscribeAsync(subs)).map((g) => g.qos);
   } catch (err) {
     if (!(err instanceof ErrorWithSubackPacket)) throw err;
-    granted = (err.packet as ISubackPacket).granted as number[];
+    granted = (err.packet as { granted: number[] }).granted;
   }
   return Object.fromEntries(topics.map((t, i) => [t, granted[i]!]));
 }

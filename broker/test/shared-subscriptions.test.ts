@@ -166,6 +166,22 @@ describe.each(brokerKinds())('shared subscriptions on %s', (kind) => {
     await again.client.unsubscribeAsync(`$share/g/${topic}`);
   });
 
+  it('moves membership to a new connection that takes over the session', async () => {
+    const topic = uniqueTopic('takeover');
+    const clientId = `takeover-${process.pid}-${kind}`;
+    const old = await connectRecorder(broker.url, { clientId, clean: false });
+    const oldClosed = new Promise((r) => old.client.once('close', r));
+    await old.client.subscribeAsync(`$share/g/${topic}`, { qos: 1 });
+    const fresh = await connectRecorder(broker.url, { clientId, clean: false });
+    open.push(fresh.client);
+    await oldClosed;
+    const pub = await client();
+    const sent = await publishAll(pub, topic, 3);
+    await fresh.waitFor(3);
+    expect(fresh.payloads).toEqual(sent);
+    await fresh.client.unsubscribeAsync(`$share/g/${topic}`);
+  });
+
   it('delivers nothing published to a $share/ topic and keeps the publisher connected', async () => {
     const topic = uniqueTopic('pubshare');
     const [a, pub] = await Promise.all([client(), client()]);

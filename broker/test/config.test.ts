@@ -1,0 +1,37 @@
+import { ConfigError, formatEnvHelp } from '@helen/schemas';
+import { describe, expect, it } from 'vitest';
+import { brokerEnv, loadBrokerConfig } from '../src/config';
+
+describe('loadBrokerConfig', () => {
+  it('has the documented defaults', () => {
+    const { env, config } = loadBrokerConfig({});
+    expect(config).toEqual({ host: '0.0.0.0', port: 1883, wsPort: 9001 });
+    expect(env.HELEN_LOG_LEVEL).toBe('info');
+  });
+
+  it('takes ports, 0 for a free port, and "off" for no WebSocket listener', () => {
+    expect(loadBrokerConfig({ HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1' }).config)
+      .toEqual({ host: '127.0.0.1', port: 0, wsPort: 0 });
+    expect(loadBrokerConfig({ HELEN_MQTT_WS_PORT: 'off' }).config).toEqual({ host: '0.0.0.0', port: 1883 });
+    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'DEBUG' }).env.HELEN_LOG_LEVEL).toBe('debug');
+  });
+
+  it('names every bad variable', () => {
+    let error: unknown;
+    try {
+      loadBrokerConfig({ HELEN_MQTT_PORT: '70000', HELEN_MQTT_WS_PORT: 'nine', HELEN_LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/HELEN_MQTT_PORT: must be <= 65535/);
+    expect(problems).toMatch(/HELEN_MQTT_WS_PORT: must be a port 0-65535 or "off"/);
+    expect(problems).toMatch(/HELEN_LOG_LEVEL: must be one of/);
+  });
+
+  it('lists every variable in --help', () => {
+    const help = formatEnvHelp(brokerEnv);
+    for (const name of ['HELEN_MQTT_HOST', 'HELEN_MQTT_PORT', 'HELEN_MQTT_WS_PORT', 'HELEN_LOG_LEVEL']) expect(help).toContain(name);
+  });
+});

@@ -1,0 +1,61 @@
+/** `helen broker` as a real process: prints where it listens, serves, exits 0 on SIGTERM. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import { describe, expect, it } from 'vitest';
+
+const helen = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawn(process.execPath, [helen, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function collect(child: ReturnType<typeof run>) {
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, out, err };
+}
+
+describe('helen broker', () => {
+  it('--help lists every variable', async () => {
+    const { code, out } = await collect(run(['broker', '--help']));
+    expect(code).toBe(0);
+    for (const name of ['HELEN_MQTT_HOST', 'HELEN_MQTT_PORT', 'HELEN_MQTT_WS_PORT', 'HELEN_LOG_LEVEL']) expect(out).toContain(name);
+  });
+
+  it('refuses a bad setting with a clear message and exit 1', async () => {
+    const { code, err } = await collect(run(['broker'], { HELEN_MQTT_PORT: 'abc' }));
+    expect(code).toBe(1);
+    expect(err).toMatch(/HELEN_MQTT_PORT: must be a number/);
+  });
+
+  it('prints its addresses, serves TCP and WebSocket, and stops cleanly on SIGTERM', async () => {
+    const child = run(['broker'], { HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1', HELEN_LOG_LEVEL: 'warn' });
+    const result = collect(child);
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /helen broker: .*\n/.exec(buf);
+        if (m) resolve(m[0]);
+      });
+      child.once('exit', () => reject(new Error(`exited before listening: ${buf}`)));
+    });
+    const m = /mqtt:\/\/127\.0\.0\.1:(\d+)\s+ws:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+    expect(m).not.toBeNull();
+    for (const url of [`mqtt://127.0.0.1:${m![1]}`, `ws://127.0.0.1:${m![2]}`]) {
+      const c = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+      await c.endAsync();
+    }
+    child.kill('SIGTERM');
+    const { code } = await result;
+    expect(code).toBe(0);
+  });
+});
