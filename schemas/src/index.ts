@@ -25,7 +25,7 @@ export {
   sequenceFromRows, sequenceToRows, checkSequence, DEFAULT_MAX_FRAMES, DEFAULT_MAX_FEATURE_DIM,
   encodeRequestJson, encodeRequestBinary, decodeRequest, formatFloat32,
   BINARY_MAGIC_0, BINARY_MAGIC_1, BINARY_VERSION, BINARY_HEADER_BYTES,
-  encodeReply, decodeReply,
+  encodeReply, decodeReply, isErrorReply, isPredictResponse,
   type FeatureSequence, type SequenceLimits, type RequestEncoding, type RequestEnvelopeFields,
   type DecodedRequest, type DecodeOptions,
 } from './codec/index';

@@ -12,4 +12,4 @@ export {
   BINARY_MAGIC_0, BINARY_MAGIC_1, BINARY_VERSION, BINARY_HEADER_BYTES,
   type RequestEncoding, type RequestEnvelopeFields, type DecodedRequest, type DecodeOptions,
 } from './request';
-export { encodeReply, decodeReply } from './reply';
+export { encodeReply, decodeReply, isErrorReply, isPredictResponse } from './reply';

@@ -1,5 +1,5 @@
 import { validateErrorEnvelope, validatePredictResponse } from '../validators';
-import type { PredictReply } from '../types';
+import type { ErrorEnvelope, PredictReply, PredictResponse } from '../types';
 import { WireError } from './errors';
 
 /** Replies are always JSON, readable with mosquitto_sub. */
@@ -21,4 +21,16 @@ export function decodeReply(payload: Uint8Array): PredictReply {
   const checked = 'error' in raw ? validateErrorEnvelope(body) : validatePredictResponse(body);
   if (!checked.ok) throw new WireError(`invalid reply: ${checked.error}`, ids);
   return checked.value;
+}
+
+/**
+ * Narrows a reply to the error envelope. Prefer this to `'error' in reply`: PredictResponse
+ * allows extra properties, so that test leaves `reply.error` typed as unknown.
+ */
+export function isErrorReply(reply: PredictReply): reply is ErrorEnvelope {
+  return typeof (reply as { error?: unknown }).error === 'object' && (reply as { error?: unknown }).error !== null;
+}
+
+export function isPredictResponse(reply: PredictReply): reply is PredictResponse {
+  return !isErrorReply(reply);
 }

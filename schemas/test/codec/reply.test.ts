@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeReply, encodeReply, WireError, type PredictReply } from '../../src/index';
+import { decodeReply, encodeReply, isErrorReply, isPredictResponse, WireError, type PredictReply } from '../../src/index';
 
 const ok: PredictReply = {
   v: 1, id: 'r1', prediction: 'Inicio', probabilities: [0.03, 0.97], top_index: 1, top_probability: 0.97,
@@ -12,6 +12,13 @@ describe('reply codec', () => {
     expect(decodeReply(encodeReply(ok))).toEqual(ok);
     expect(decodeReply(encodeReply(err))).toEqual(err);
     expect(JSON.parse(encodeReply(ok).toString('utf8'))).toEqual(ok);
+  });
+
+  it('narrows a reply to a result or an error', () => {
+    const r = decodeReply(encodeReply(err));
+    expect(isErrorReply(r) ? r.error.code : 'none').toBe('invalid_request');
+    expect(isPredictResponse(decodeReply(encodeReply(ok)))).toBe(true);
+    expect(isErrorReply(ok)).toBe(false);
   });
 
   it('rejects invalid replies with the id when it is readable', () => {
