@@ -170,7 +170,7 @@ describe.each(brokerKinds())('shared subscriptions on %s', (kind) => {
     const topic = uniqueTopic('takeover');
     const clientId = `takeover-${process.pid}-${kind}`;
     const old = await connectRecorder(broker.url, { clientId, clean: false });
-    const oldClosed = new Promise((r) => old.client.once('close', r));
+    const oldClosed = new Promise<void>((r) => old.client.once('close', () => r()));
     await old.client.subscribeAsync(`$share/g/${topic}`, { qos: 1 });
     const fresh = await connectRecorder(broker.url, { clientId, clean: false });
     open.push(fresh.client);
