@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
-  createTopics, decodeReply, encodeRequestBinary, validateModelMetadata,
-  type ErrorEnvelope, type FeatureSequence, type ModelMetadata, type PredictReply, type PredictResponse, type Topics,
+  createTopics, decodeReply, encodeRequestBinary, isErrorReply, validateModelMetadata,
+  type FeatureSequence, type ModelMetadata, type PredictResponse, type Topics,
 } from '@helen/schemas';
 import type { ApiConfig } from '../config';
 import { fromWorkerError, unavailable } from '../errors';
@@ -87,9 +87,9 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
       return;
     }
     counters.replies++;
-    const matched = isErrorEnvelope(reply)
+    const matched = isErrorReply(reply)
       ? pending.fail(reply.id, fromWorkerError(reply.error.code, reply.error.message))
-      : pending.resolve(reply.id, reply as PredictResponse);
+      : pending.resolve(reply.id, reply);
     if (!matched) {
       counters.unmatchedReplies++;
       log.debug({ id: reply.id }, 'reply for a request already answered');
@@ -174,7 +174,3 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
   };
 }
 
-/** decodeReply checked the schema; an `error` field means an error envelope. */
-function isErrorEnvelope(r: PredictReply): r is ErrorEnvelope & { error: { code: string; message: string } } {
-  return typeof (r as { error?: unknown }).error === 'object';
-}
