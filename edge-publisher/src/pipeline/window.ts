@@ -53,7 +53,8 @@ export class EdgeWindow {
     if (hasHand) this.handFrames++;
   }
 
-  stats(): WindowStats {
+  /** `withSpread` false skips the feature std (the per-frame gate does not need it). */
+  stats(withSpread = true): WindowStats {
     const n = this.aux.length;
     let motion = 0, score = 0;
     for (const a of this.aux) {
@@ -68,7 +69,7 @@ export class EdgeWindow {
       areaLeft: slots?.[0]?.bboxArea ?? 0,
       areaRight: slots?.[1]?.bboxArea ?? 0,
       motion: n === 0 ? 0 : motion / n,
-      featureStd: meanFeatureStd(this.window.frames().map((f) => f.vector)),
+      featureStd: withSpread ? meanFeatureStd(this.window.frames().map((f) => f.vector)) : 0,
       handScore: n === 0 ? 0 : score / n,
       ts: this.newest?.ts ?? 0,
     };

@@ -1,0 +1,28 @@
+// Public face of @helen/edge-publisher (the camera's exports are added by its own lines).
+export { createEdge, type Edge, type EdgeDeps, type EdgeStatus } from './app';
+export {
+  edgeEnv, edgeConfigFromEnv, defaultEdgeConfig, defaultDeviceId, parseScript, DEFAULT_STRIDE, DEFAULT_GESTURE_URL,
+  type EdgeConfig, type ScriptStep, type SourceKind,
+} from './config';
+export { DecisionEngine, entropy, type GestureDecision, type DecisionOutcome } from './decision/engine';
+export { DEFAULT_DECISION_SETTINGS, decisionEnv, type DecisionSettings } from './decision/settings';
+export { frameMotion, meanFeatureStd, type WindowStats } from './decision/stats';
+export { EdgeWindow } from './pipeline/window';
+export { EdgePipeline, type PipelineCounters } from './pipeline/pipeline';
+export { HopTimings, hopsOf, HOPS, type Hop, type HopSummary } from './pipeline/timings';
+export { MqttLink, type MqttLinkOptions } from './mqtt/link';
+export { MqttPredictor } from './predict/mqtt-predictor';
+export { HttpPredictor } from './predict/http-predictor';
+export { LocalPredictor, loadLocalModel, softmax } from './predict/local-predictor';
+export { PredictionRouter } from './predict/router';
+export type { Predictor, PredictOutcome, PredictionResult, ServedBy } from './predict/types';
+export { HttpGestureSink } from './sinks/http-sink';
+export { MqttGestureSink } from './sinks/mqtt-sink';
+export type { GestureSink } from './sinks/types';
+export { UiServer, type UiPlugin, type UiServerOptions } from './ui/server';
+export { record, checkRecordLabel, type RecordOptions, type RecordResult } from './record';
+export type { ModelInfo } from './model-info';
+export { displaysStatus, type LandmarkSource, type EdgeDisplayStatus, type DisplaysStatus } from './sources/source';
+export { SyntheticSource, type SyntheticSourceOptions } from './sources/synthetic';
+export { ReplaySource, type ReplaySourceOptions } from './sources/replay';
+export { createSource } from './sources/index';
