@@ -47,6 +47,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
   let scheduler: Scheduler<WorkItem> | undefined;
   let state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   let stopping: Promise<void> | undefined;
+  // Set once the queue has drained: a straggler delivered after that is told to go elsewhere.
+  let drained = false;
 
   const status = (s: StatusMessage['state']): Buffer => {
     const msg: StatusMessage = { state: s, id, role: 'worker', ts: Date.now() };
@@ -86,6 +88,10 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
         replyError(got, 'invalid_request', got.message);
         return;
       case 'accepted':
+        if (drained) {
+          replyError(got.item, 'unavailable', `worker ${id} is shutting down`);
+          return;
+        }
         if ((scheduler as Scheduler<WorkItem>).submit(got.item)) return;
         counters.queueFull++;
         replyError(got.item, 'queue_full', `worker ${id} queue is full (${config.queueLimit} requests)`);
@@ -231,6 +237,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
     }
     // Requests already delivered are answered; the queue's max wait no longer applies.
     if (scheduler) await bounded(scheduler.drain(), 'drain');
+    drained = true;
     const abandoned = scheduler?.abandon() ?? [];
     if (abandoned.length > 0) log.warn({ abandoned: abandoned.length }, 'requests abandoned at shutdown');
     if (c) {
