@@ -47,7 +47,9 @@ export class UiServer {
 
   constructor(private readonly opts: UiServerOptions, log: Logger) {
     // The pino child logger's generic type differs from FastifyBaseLogger's; the instance is the same.
-    this.app = Fastify({ loggerInstance: log.child({ module: 'ui' }), disableRequestLogging: true, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+    // Per-request logs only when debugging: the page and SSE clients would flood journald.
+    const level = log.level === 'debug' || log.level === 'trace' ? log.level : 'warn';
+    this.app = Fastify({ loggerInstance: log.child({ module: 'ui' }, { level }), bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
     this.routes();
   }
 
