@@ -56,6 +56,14 @@ describe('listeners', () => {
     expect(viaTcp.payloads.sort()).toEqual(['from-tcp', 'from-ws']);
   });
 
+  it('speaks MQTT 3.1.1 and refuses MQTT 5 at CONNECT (aedes 1.x has no v5)', async () => {
+    const { tcpPort } = await start();
+    const v4 = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { reconnectPeriod: 0, protocolVersion: 4 });
+    clients.push(v4);
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { reconnectPeriod: 0, protocolVersion: 5 }))
+      .rejects.toThrow(/Unacceptable protocol version/);
+  });
+
   it('has no WebSocket listener unless wsPort is set', async () => {
     const address = await start();
     expect(address.wsPort).toBeUndefined();

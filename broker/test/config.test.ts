@@ -1,4 +1,5 @@
 import { ConfigError, formatEnvHelp } from '@helen/schemas';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brokerEnv, loadBrokerConfig } from '../src/config';
 
@@ -28,6 +29,11 @@ describe('loadBrokerConfig', () => {
     expect(problems).toMatch(/HELEN_MQTT_PORT: must be <= 65535/);
     expect(problems).toMatch(/HELEN_MQTT_WS_PORT: must be a port 0-65535 or "off"/);
     expect(problems).toMatch(/HELEN_LOG_LEVEL: must be one of/);
+  });
+
+  it('documents every variable, with its default, in the README table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [name, v] of Object.entries(brokerEnv)) expect(readme).toContain(`| \`${name}\` | \`${v.defaultText}\` |`);
   });
 
   it('lists every variable in --help', () => {
