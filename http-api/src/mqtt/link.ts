@@ -127,7 +127,7 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
     instanceId,
     start() {
       if (client) return;
-      log.info({ url: config.mqttUrl, instance: instanceId, replyTopic }, 'connecting to the MQTT broker');
+      log.info({ url: withoutCredentials(config.mqttUrl), instance: instanceId, replyTopic }, 'connecting to the MQTT broker');
       client = mqtt.connect(config.mqttUrl, {
         clientId: `helen-${instanceId}`,
         clean: true,
@@ -174,3 +174,11 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
   };
 }
 
+
+/** A URL may carry user:password; logs get neither. */
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
