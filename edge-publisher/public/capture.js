@@ -102,25 +102,15 @@ async function main() {
   let lastTs = 0;
   let lastStats = performance.now();
 
-  const step = (now, meta) => {
-    try {
-      detect(now, meta);
-    } catch (err) {
-      fail(err);
-      return;
-    }
-    schedule();
-  };
-  const detect = (now, meta) => {
+  const detect = (image, capturedAt) => {
     // detectForVideo needs strictly increasing timestamps (ms).
-    const ts = Math.max(now, lastTs + 0.001);
-    lastTs = ts;
     const t0 = performance.now();
-    const result = landmarker.detectForVideo(video, ts);
+    const ts = Math.max(t0, lastTs + 0.001);
+    lastTs = ts;
+    const result = landmarker.detectForVideo(image, ts);
     const t1 = performance.now();
     const hands = toHands(result);
-    const captured = meta?.captureTime ?? t0;
-    send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + captured), hands, source: 'camera' } });
+    send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + (capturedAt ?? t0)), hands, source: 'camera' } });
 
     // The overlay labels slots the way the server will map them (HELEN_CAMERA_HANDEDNESS).
     const shown = swap ? hands.map((h) => ({ ...h, handedness: h.handedness === 'Left' ? 'Right' : 'Left' })) : hands;
@@ -143,7 +133,43 @@ async function main() {
     }
     setText('hands', String(hands.length));
   };
-  // One detection per new camera frame where the browser supports it; rAF otherwise.
+  const track = stream.getVideoTracks()[0];
+  if (cfg.frameSource !== 'video' && 'MediaStreamTrackProcessor' in window) trackLoop(track, detect).catch(fail);
+  else videoLoop(video, detect);
+}
+
+/**
+ * Frames straight from the camera track, the newest one each time detection is free
+ * (maxBufferSize 1 drops the ones we were too slow for). Nothing waits for the page to
+ * repaint, so a slow machine still gets every frame it can process.
+ */
+async function trackLoop(track, detect) {
+  const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 1 }).readable.getReader();
+  for (;;) {
+    const { value: frame, done } = await reader.read();
+    if (done) return;
+    try {
+      detect(frame, performance.now());
+    } catch (err) {
+      fail(err);
+      return;
+    } finally {
+      frame.close();
+    }
+  }
+}
+
+/** Fallback: one detection per presented video frame (requestVideoFrameCallback, else rAF). */
+function videoLoop(video, detect) {
+  const step = (now, meta) => {
+    try {
+      detect(video, meta?.captureTime);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    schedule();
+  };
   const schedule = 'requestVideoFrameCallback' in video
     ? () => video.requestVideoFrameCallback(step)
     : () => requestAnimationFrame((now) => step(now));

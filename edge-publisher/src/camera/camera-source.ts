@@ -48,7 +48,7 @@ export class CameraSource implements LandmarkSource, DisplaysStatus {
     this.hub.setFrameListener(onFrame);
     const page: PageSettings = {
       numHands: c.numHands, delegate: c.delegate, handedness: c.handedness,
-      width: c.width, height: c.height, frameRate: c.frameRate, mirror: c.mirror,
+      width: c.width, height: c.height, frameRate: c.frameRate, frameSource: c.frameSource, mirror: c.mirror,
     };
     this.server = await startCaptureServer({ hub: this.hub, modelPath, page, host: c.host, port: c.port, logger: this.log });
     this.log.info({ url: this.server.url, mode: c.mode, numHands: c.numHands, handedness: c.handedness }, 'capture page served');

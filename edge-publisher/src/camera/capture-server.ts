@@ -12,7 +12,7 @@ import type { CameraConfig } from './config';
 import type { CaptureHub } from './hub';
 
 /** What the page needs to know, served as config.json. */
-export type PageSettings = Pick<CameraConfig, 'numHands' | 'delegate' | 'handedness' | 'width' | 'height' | 'frameRate' | 'mirror'>;
+export type PageSettings = Pick<CameraConfig, 'numHands' | 'delegate' | 'handedness' | 'width' | 'height' | 'frameRate' | 'frameSource' | 'mirror'>;
 
 export interface CapturePageOptions {
   hub: CaptureHub;

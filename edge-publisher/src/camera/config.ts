@@ -37,6 +37,9 @@ export const cameraEnv = {
   HELEN_CAMERA_WIDTH: envVar.int('requested camera width', 640, { min: 160, max: 3840 }),
   HELEN_CAMERA_HEIGHT: envVar.int('requested camera height', 480, { min: 120, max: 2160 }),
   HELEN_CAMERA_FPS: envVar.int('requested camera frame rate', 30, { min: 1, max: 120 }),
+  HELEN_CAMERA_FRAME_SOURCE: envVar.oneOf(
+    'how the page takes camera frames: track = newest frame straight from the camera track (MediaStreamTrackProcessor), video = once per painted video frame (requestVideoFrameCallback)',
+    ['track', 'video'] as const, 'track'),
   HELEN_CAMERA_MIRROR: envVar.bool('show the preview mirrored, like a mirror (display only; detection sees the raw image)', true),
   HELEN_CAMERA_FAKE_VIDEO: envVar.optionalString('a .y4m or .mjpeg file Chromium plays as its camera (tests, demos)'),
   HELEN_HAND_MODEL_PATH: envVar.optionalString('local hand_landmarker.task (offline installs); checked against the official sha256'),
@@ -58,6 +61,7 @@ export interface CameraConfig {
   width: number;
   height: number;
   frameRate: number;
+  frameSource: 'track' | 'video';
   mirror: boolean;
   fakeVideoPath?: string | undefined;
   modelPath?: string | undefined;
@@ -78,6 +82,7 @@ export function cameraConfigFromEnv(env: NodeJS.ProcessEnv | Record<string, stri
     width: e.HELEN_CAMERA_WIDTH,
     height: e.HELEN_CAMERA_HEIGHT,
     frameRate: e.HELEN_CAMERA_FPS,
+    frameSource: e.HELEN_CAMERA_FRAME_SOURCE,
     mirror: e.HELEN_CAMERA_MIRROR,
     fakeVideoPath: e.HELEN_CAMERA_FAKE_VIDEO,
     modelPath: e.HELEN_HAND_MODEL_PATH,

@@ -6,7 +6,7 @@ import type { LandmarkFrame } from '@helen/schemas';
 import { capturePagePlugin, CaptureHub, HAND_MODEL, startCaptureServer, type CaptureServer, type PageSettings } from '../../src/camera/index';
 import { MODEL_PATH } from './helpers';
 
-const page: PageSettings = { numHands: 1, delegate: 'CPU', handedness: 'swap', width: 640, height: 480, frameRate: 30, mirror: true };
+const page: PageSettings = { numHands: 1, delegate: 'CPU', handedness: 'swap', width: 640, height: 480, frameRate: 30, frameSource: 'track', mirror: true };
 const goodFrame = { ts: 1, hands: [{ handedness: 'Left', score: 0.9, landmarks: Array.from({ length: 21 }, () => [0.1, 0.2, 0]) }] };
 
 function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {

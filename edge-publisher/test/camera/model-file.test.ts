@@ -26,7 +26,8 @@ describe.skipIf(!haveModel)('hand model file: verify, download, cache', () => {
     corrupted = join(dir, 'corrupted.task');
     await copyFile(MODEL_PATH, corrupted);
     const bytes = await readFile(corrupted);
-    bytes[bytes.length >> 1] ^= 0xff; // same size, one byte off
+    const mid = bytes.length >> 1;
+    bytes[mid] = (bytes[mid] ?? 0) ^ 0xff; // same size, one byte off
     await writeFile(corrupted, bytes);
     server = createServer((req, res) => {
       hits.push(req.url ?? '');

@@ -57,7 +57,7 @@ describe.skipIf(skip !== null)('fixture photos through the page code (IMAGE mode
     server = await startCaptureServer({
       hub: new CaptureHub({ handedness: 'as-reported' }),
       modelPath: MODEL_PATH,
-      page: { numHands: 2, delegate: 'CPU', handedness: 'as-reported', width: 640, height: 480, frameRate: 30, mirror: true },
+      page: { numHands: 2, delegate: 'CPU', handedness: 'as-reported', width: 640, height: 480, frameRate: 30, frameSource: 'track', mirror: true },
       host: '127.0.0.1',
       port: 0,
     });
