@@ -114,7 +114,17 @@ async function startMosquitto(port: number): Promise<TestBroker> {
     'log_type warning',
     '',
   ].join('\n'));
-  const child = spawn(mosquittoBin(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Mosquitto cannot be told to die with its parent, and a test worker killed by a signal
+  // never runs 'exit' handlers. So a small sh supervisor runs it and reads a pipe from us:
+  // when this process goes away, however it dies, the pipe closes and Mosquitto is stopped.
+  // (fd 3: background jobs in a non-interactive sh get /dev/null as stdin otherwise.)
+  const supervisor = 'exec 3<&0; "$0" -c "$1" </dev/null & pid=$!; ' +
+    '(read _ <&3; kill $pid 2>/dev/null) & reader=$!; ' +
+    'wait $pid; code=$?; kill $reader 2>/dev/null; exit $code';
+  const child = spawn('/bin/sh', ['-c', supervisor, mosquittoBin(), conf], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true, // its own process group, so a last-resort kill reaches Mosquitto too
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -122,8 +132,7 @@ async function startMosquitto(port: number): Promise<TestBroker> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const spawnFailed = new Promise<never>((_resolve, reject) => child.once('error', reject));
   spawnFailed.catch(() => {}); // observed through the race below
-  // A dying test process must not leave Mosquitto behind.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
 
   const cleanup = () => {
@@ -155,12 +164,22 @@ async function startMosquitto(port: number): Promise<TestBroker> {
   };
 }
 
+/** Asks the supervisor to stop Mosquitto (closing its pipe); kills the group if that hangs. */
 async function kill(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  child.stdin?.end();
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 function freePort(): Promise<number> {
