@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { FrameFeaturizer, minPartialFrames, type GestureEvent, type LandmarkFrame } from '@helen/schemas';
-import { DecisionEngine, type DecisionOutcome } from '../decision/engine';
+import { DecisionEngine, type DecisionOutcome, type GestureDecision } from '../decision/engine';
 import type { DecisionSettings } from '../decision/settings';
 import type { WindowStats } from '../decision/stats';
 import type { ModelInfo } from '../model-info';
@@ -40,7 +40,8 @@ export interface PipelineCounters {
 }
 
 export type PredictionListener = (r: PredictionResult, d: DecisionOutcome) => void;
-export type EventListener = (e: GestureEvent) => void;
+/** `decision.ts` is the capture time of the newest frame of the window that decided. */
+export type EventListener = (e: GestureEvent, decision: GestureDecision) => void;
 
 export class EdgePipeline {
   readonly engine: DecisionEngine;
@@ -169,6 +170,6 @@ export class EdgePipeline {
         this.opts.log.warn({ sink: sink.name, err: (err as Error).message }, 'sink failed');
       }
     }
-    for (const l of this.eventListeners) l(event);
+    for (const l of this.eventListeners) l(event, decision.fired);
   }
 }

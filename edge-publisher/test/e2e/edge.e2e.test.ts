@@ -1,0 +1,178 @@
+/**
+ * End to end with real parts: an in-process aedes broker on port 0, the real inference
+ * worker with the real model, the edge with the synthetic source in real time, a test HTTP
+ * server as the UI backend, an MQTT subscriber on the gestures topic and an SSE client on
+ * the edge's own UI backend.
+ */
+import { existsSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import mqtt, { type MqttClient } from 'mqtt';
+import { createBroker, type HelenBroker } from '@helen/broker';
+import { createWorker, workerConfigFromEnv, type Worker } from '@helen/inference-worker';
+import { DEFAULT_MODEL_PATH } from '@helen/models';
+import { createTopics, type GestureEvent, type LandmarkFrame } from '@helen/schemas';
+import { createEdge, type Edge } from '../../src/app';
+import { edgeConfigFromEnv, parseScript } from '../../src/config';
+import type { GestureDecision } from '../../src/decision/engine';
+import { SyntheticSource } from '../../src/sources/synthetic';
+import type { LandmarkSource } from '../../src/sources/source';
+import { openSse, silent, startRecorder, waitFor, type Recorder } from '../helpers';
+
+const haveModel = existsSync(DEFAULT_MODEL_PATH);
+if (!haveModel) console.warn(`SKIPPED edge end-to-end: no model at ${DEFAULT_MODEL_PATH}`);
+
+const DEVICE = 'pi-e2e';
+const topics = createTopics('helen/v1');
+const SCRIPT = 'idle:1500,Inicio:1500,idle:1500,Reloj:1500,idle:1500';
+const SEED = Number(process.env.HELEN_TEST_EDGE_SEED ?? 1);
+
+/** Wraps a source to remember when each script step's frames were captured. */
+class Watched implements LandmarkSource {
+  readonly kind = 'synthetic' as const;
+  readonly steps: { label: string; first: number; last: number }[] = [];
+  constructor(private readonly inner: LandmarkSource) {}
+  get finished() {
+    return this.inner.finished;
+  }
+  start(onFrame: (f: LandmarkFrame) => void) {
+    return this.inner.start((f) => {
+      const cur = this.steps[this.steps.length - 1];
+      if (cur && cur.label === f.label) cur.last = f.ts;
+      else this.steps.push({ label: f.label ?? '?', first: f.ts, last: f.ts });
+      onFrame(f);
+    });
+  }
+  stop() {
+    return this.inner.stop();
+  }
+}
+
+interface Run {
+  edge: Edge;
+  source: Watched;
+  recorder: Recorder;
+  mqttEvents: GestureEvent[];
+  decisions: { event: GestureEvent; decision: GestureDecision; emitted: number }[];
+  sse: { messages: string[]; close(): void };
+  watcher: MqttClient;
+}
+
+describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
+  let broker: HelenBroker | undefined;
+  let port = 0;
+  let worker: Worker | undefined;
+  let run: Run | undefined;
+
+  beforeAll(() => {
+    // A failing test must not leave the next one without a port.
+    port = 0;
+  });
+
+  afterEach(async () => {
+    run?.sse.close();
+    await run?.edge.stop();
+    await run?.watcher.endAsync(true);
+    await run?.recorder.close();
+    await worker?.stop();
+    await broker?.stop();
+    run = undefined;
+    worker = undefined;
+    broker = undefined;
+  });
+
+  async function startBroker(): Promise<void> {
+    broker = createBroker({ port, host: '127.0.0.1' });
+    port = (await broker.start()).tcpPort;
+  }
+
+  async function startWorker(): Promise<void> {
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_WORKER_ID: 'w-e2e', HELEN_LOG_LEVEL: 'silent', HELEN_WORKER_INFERENCE_THREAD: 'main' }), { logger: silent });
+    await worker.start();
+  }
+
+  async function startEdge(script: string, env: Record<string, string> = {}): Promise<Run> {
+    const recorder = await startRecorder();
+    const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'gesture-watcher' });
+    const mqttEvents: GestureEvent[] = [];
+    watcher.on('message', (_t, p) => mqttEvents.push(JSON.parse(p.toString()) as GestureEvent));
+    await watcher.subscribeAsync(topics.gestures(DEVICE), { qos: 1 });
+    const config = edgeConfigFromEnv({
+      HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_DEVICE_ID: DEVICE, HELEN_EDGE_SOURCE: 'synthetic',
+      HELEN_BACKEND_GESTURE_URL: recorder.url, HELEN_EDGE_UI_PORT: '0', HELEN_EDGE_METADATA_TIMEOUT: '10',
+      HELEN_EDGE_STATS_INTERVAL: '0', HELEN_LOG_LEVEL: 'silent', ...env,
+    });
+    const source = new Watched(new SyntheticSource({ script: parseScript(script), seed: SEED, fps: 30 }));
+    const edge = createEdge(config, { source, log: silent });
+    const decisions: Run['decisions'] = [];
+    // The UI server starts inside edge.start(); open the SSE client as soon as it listens.
+    const started = edge.start();
+    await waitFor(() => edge.ui?.app.server.listening === true, 10_000, 'edge UI server');
+    const sse = await openSse(`${edge.ui?.url}/events`);
+    await started;
+    edge.pipeline?.onEvent((event, decision) => decisions.push({ event, decision, emitted: Date.now() }));
+    run = { edge, source, recorder, mqttEvents, decisions, sse, watcher };
+    return run;
+  }
+
+  const labels = (events: GestureEvent[]) => events.map((e) => e.gesture);
+
+  it('turns idle, Inicio held 1.5 s, idle, Reloj held 1.5 s, idle into exactly Inicio then Reloj on every sink', async () => {
+    await startBroker();
+    await startWorker();
+    const r = await startEdge(SCRIPT);
+    await r.source.finished;
+    await new Promise((res) => setTimeout(res, 800));
+    const http = r.recorder.bodies.map((b) => JSON.parse(b) as GestureEvent);
+    const sse = r.sse.messages.slice(1).map((m) => JSON.parse(m) as GestureEvent);
+    const report = {
+      http: labels(http), mqtt: labels(r.mqttEvents), sse: labels(sse),
+      counters: r.edge.pipeline?.counters, hops: r.edge.pipeline?.timings.summary(),
+      latencies: r.decisions.map((d) => {
+        const step = r.source.steps.find((s) => s.label === d.event.gesture);
+        return { gesture: d.event.gesture, served_by: d.event.served_by, deciding_frame_to_event_ms: d.emitted - d.decision.ts, onset_to_event_ms: step ? d.emitted - step.first : null };
+      }),
+    };
+    console.log(`edge e2e (seed ${SEED}): ${JSON.stringify(report)}`);
+    expect(r.sse.messages[0]).toBe('{"type":"hello","status":"ok"}');
+    expect(labels(http)).toEqual(['Inicio', 'Reloj']);
+    expect(labels(r.mqttEvents)).toEqual(['Inicio', 'Reloj']);
+    expect(labels(sse)).toEqual(['Inicio', 'Reloj']);
+    expect(http.every((e) => e.served_by === 'cloud' && e.source === 'edge-publisher' && e.device === DEVICE)).toBe(true);
+    expect(r.edge.pipeline?.counters.results).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('survives the broker going away mid-stream, reconnects and goes on', async () => {
+    await startBroker();
+    await startWorker();
+    const r = await startEdge('idle:1000,Inicio:1500,idle:5000,Reloj:1500,idle:1500', { HELEN_EDGE_FALLBACK: 'false' });
+    await waitFor(() => labels(r.mqttEvents).includes('Inicio'), 15_000, 'Inicio before the outage');
+    // Kill the broker mid-stream (during the long idle) and bring it back on the same port.
+    await broker?.stop();
+    await waitFor(() => r.edge.link?.connected === false, 5000, 'edge sees the broker gone');
+    await new Promise((res) => setTimeout(res, 1000));
+    await startBroker();
+    await waitFor(() => r.edge.link?.connected === true, 20_000, 'edge reconnected');
+    await r.source.finished;
+    await new Promise((res) => setTimeout(res, 800));
+    const http = labels(r.recorder.bodies.map((b) => JSON.parse(b) as GestureEvent));
+    console.log(`broker outage: http events ${JSON.stringify(http)}, counters ${JSON.stringify(r.edge.pipeline?.counters)}`);
+    expect(http).toEqual(['Inicio', 'Reloj']);
+    expect(r.edge.status().broker).toBe('connected');
+  }, 60_000);
+
+  it('serves from the local model when the worker is gone, and the events still arrive', async () => {
+    await startBroker();
+    await startWorker();
+    const r = await startEdge('idle:2500,Inicio:1500,idle:1500,Reloj:1500,idle:1500');
+    await waitFor(() => r.edge.status().workersOnline === 1, 5000, 'worker seen online');
+    await worker?.stop();
+    worker = undefined;
+    await waitFor(() => r.edge.status().fallbackActive, 5000, 'fallback active');
+    await r.source.finished;
+    await new Promise((res) => setTimeout(res, 800));
+    const http = r.recorder.bodies.map((b) => JSON.parse(b) as GestureEvent);
+    console.log(`worker gone: ${JSON.stringify(http.map((e) => [e.gesture, e.served_by]))}`);
+    expect(labels(http)).toEqual(['Inicio', 'Reloj']);
+    expect(http.every((e) => e.served_by === 'edge')).toBe(true);
+  }, 60_000);
+});
