@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,3 +65,15 @@ export async function launchTestBrowser(profileDir: string, fakeVideoPath?: stri
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while `pid` exists and is not a zombie. */
+export async function processAlive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat !== null && !/\) [ZX] /.test(stat);
+}
+
+/** The --user-data-dir of a Chromium process. */
+export async function profileOf(pid: number): Promise<string | null> {
+  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return /--user-data-dir=([^\0]+)/.exec(cmd)?.[1] ?? null;
+}
