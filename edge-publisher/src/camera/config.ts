@@ -16,11 +16,15 @@ export const HANDEDNESS_MODES = ['mirror', 'swap', 'as-reported'] as const;
 export type HandednessMode = (typeof HANDEDNESS_MODES)[number];
 
 /**
- * One hand by default: every class the synthetic generator defines is a one-hand sign (see
- * docs/camera.md), and one hand runs at about 27 fps here against 16 with two, below the
- * 30-frame window's design rate. Set 2 for a model with two-hand signs.
+ * Two hands by default. The model has a two-hand sign: Agregar is a "+" made with both index
+ * fingers (models/src/synthetic/poses.ts, the only pose with a `partner` hand), which one
+ * tracked hand can never show; and with one hand tracked, an idle second hand in view can
+ * steal the tracker from the signing one, while the training data has such idle hands in a
+ * quarter of its sign samples. The price is speed: 640x480 on this machine's CPU gave about
+ * 27 fps with one hand and 16 with two (unloaded; docs/camera.md has the bench). Set 1 on a
+ * Pi that is too slow for two when Agregar is not needed.
  */
-export const DEFAULT_NUM_HANDS = 1;
+export const DEFAULT_NUM_HANDS = 2;
 
 export const cameraEnv = {
   HELEN_CAMERA_MODE: envVar.oneOf(
@@ -29,7 +33,7 @@ export const cameraEnv = {
   HELEN_CHROMIUM_PATH: envVar.string('Chromium executable driven through playwright-core', '/usr/bin/chromium'),
   HELEN_CAMERA_HOST: envVar.string('address the capture page server listens on (keep loopback unless a remote browser captures)', '127.0.0.1'),
   HELEN_CAMERA_PORT: envVar.int('port of the capture page server (0 = any free port)', 8765, { min: 0, max: 65535 }),
-  HELEN_CAMERA_NUM_HANDS: envVar.int('hands MediaPipe looks for (1 is much faster; 2 for two-hand signs)', DEFAULT_NUM_HANDS, { min: 1, max: 2 }),
+  HELEN_CAMERA_NUM_HANDS: envVar.int('hands MediaPipe tracks: 2 for the two-hand sign (Agregar) and an idle hand in view; 1 is about 1.7x faster', DEFAULT_NUM_HANDS, { min: 1, max: 2 }),
   HELEN_CAMERA_HANDEDNESS: envVar.oneOf(
     'how MediaPipe\'s hands map to the Left/Right slots: mirror = x flipped like a selfie view, labels kept (right for a normal, unmirrored front camera); swap = labels swapped (a camera that mirrors in hardware); as-reported = untouched. See docs/camera.md',
     HANDEDNESS_MODES, 'mirror'),

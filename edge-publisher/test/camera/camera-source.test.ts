@@ -47,6 +47,8 @@ describe.skipIf(skip !== null)('CameraSource: the real clip through Chromium\'s 
 
   beforeAll(async () => {
     mjpeg = await clipAsMjpeg();
+    // numHands 1, as SOURCES.md measured the clip (one hand in it); the two-hand default's
+    // speed is in the bench (src/camera/bench.ts).
     source = new CameraSource(
       defaultCameraConfig({ port: 0, modelPath: MODEL_PATH, fakeVideoPath: mjpeg, numHands: 1, modelCacheDir: join(tmpdir(), 'helen-unused-cache') }),
       { restart: { initialMs: 200, maxMs: 1000 } },

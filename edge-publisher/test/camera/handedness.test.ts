@@ -26,9 +26,9 @@ describe('mapHandedness', () => {
 });
 
 describe('camera settings', () => {
-  it('defaults: headless, one hand, mirror, CPU, 640x480, /usr/bin/chromium', () => {
+  it('defaults: headless, two hands, mirror, CPU, 640x480, /usr/bin/chromium', () => {
     const c = cameraConfigFromEnv({});
-    expect(c).toMatchObject({ mode: 'headless', numHands: 1, handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
+    expect(c).toMatchObject({ mode: 'headless', numHands: 2, handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
     expect(c.modelPath).toBeUndefined();
     expect(c.modelCacheDir).toMatch(/\.cache\/helen$/);
   });
