@@ -26,3 +26,9 @@ export { displaysStatus, type LandmarkSource, type EdgeDisplayStatus, type Displ
 export { SyntheticSource, type SyntheticSourceOptions } from './sources/synthetic';
 export { ReplaySource, type ReplaySourceOptions } from './sources/replay';
 export { createSource } from './sources/index';
+export {
+  CameraSource, CaptureHub, capturePagePlugin, startCaptureServer, ChromiumRunner, ensureHandModel, HandModelError, mapHandedness,
+  cameraEnv, cameraConfigFromEnv, defaultCameraConfig, HAND_MODEL, DEFAULT_NUM_HANDS, CAMERA_MODES, HANDEDNESS_MODES,
+  type CameraConfig, type CameraMode, type HandednessMode, type CameraSourceOptions, type CapturePageOptions, type CaptureServer,
+  type PageSettings, type PageStats, type HandModelOptions,
+} from './camera/index';

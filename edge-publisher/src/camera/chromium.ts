@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** Flags measured to work with Debian's Chromium and tasks-vision on CPU (issue 6). */
 export const BASE_FLAGS = [
@@ -99,6 +99,9 @@ export class ChromiumRunner {
     await this.removeProfile();
     this.profileDir = await mkdtemp(join(tmpdir(), 'helen-chromium-'));
     const kiosk = this.opts.mode === 'kiosk';
+    // Loaded on first launch: importing playwright-core costs about half a second, which the
+    // package's other users (replay, synthetic, external mode) should not pay.
+    const { chromium } = await import('playwright-core');
     const context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: this.opts.executablePath,
       headless: !kiosk,
