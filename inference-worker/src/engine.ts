@@ -4,18 +4,17 @@
  * the length of each batch. The worker-thread engine moves the session to a worker_threads
  * thread; README.md has the measurements behind the default.
  */
+import type { InferenceSession } from 'onnxruntime-node';
 import type { InferenceThread } from './config';
 import type { OrtSettings } from './ort-options';
 import { openMainThreadEngine } from './engine-main';
 import { openWorkerThreadEngine } from './engine-thread';
 
-/** The session's declared inputs and outputs, as checked against the metadata. */
-export interface SessionInfo {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  readonly inputMetadata: readonly unknown[];
-  readonly outputMetadata: readonly unknown[];
-}
+/**
+ * The session's declared inputs and outputs, as checked against the metadata. A copy of the
+ * session's own fields, so it can come back from the inference thread.
+ */
+export type SessionInfo = Pick<InferenceSession, 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'>;
 
 export interface EngineResult {
   /** Row-major [batch, ...] output of the named output. */

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { checkMetadataAgainstSession, loadModelMetadata } from '@helen/models';
 import type { ModelMetadata } from '@helen/schemas';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { InferenceThread } from './config';
 import { openEngine, type InferenceEngine } from './engine';
 import type { OrtSettings } from './ort-options';
@@ -34,7 +35,8 @@ export async function loadModel(paths: readonly string[], kind: InferenceThread,
   const metadata = await loadModelMetadata(path);
   const engine = await openEngine(kind, path, settings);
   try {
-    checkMetadataAgainstSession(metadata, engine.session);
+    // The check reads only the names and metadata that SessionInfo copies from the session.
+    checkMetadataAgainstSession(metadata, engine.session as InferenceSession);
   } catch (err) {
     await engine.close();
     throw new ModelLoadError(`model ${path} does not match its metadata: ${(err as Error).message}`);
