@@ -5,6 +5,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { generateRecordingSet } from './synthetic/recording-set';
 import { buildDataset } from './dataset/build';
+import { SPLITS, type Split } from './dataset/split';
+import { checkGolden, readGolden } from './golden';
+import { checkMetadataAgainstSession, DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata } from './model';
+import { createSession } from './runtime';
+import { evaluateDataset, evaluateWindows, formatEvaluation, syntheticWindows } from './evaluate';
+import { CLASS_LABELS } from '@helen/schemas';
 
 type Command = { summary: string; usage: string; options: NonNullable<ParseArgsConfig['options']>; run(v: Values): Promise<number> };
 type Values = Record<string, string | boolean | undefined>;
@@ -59,6 +65,55 @@ const commands: Record<string, Command> = {
         `windows: train ${s.train.windows} (${s.train.recordings} recordings), val ${s.val.windows} (${s.val.recordings}), ` +
         `test ${s.test.windows} (${s.test.recordings}); T=${meta.seq_len} F=${meta.feature_dim}; ${Date.now() - t0} ms -> ${str(v, 'out')}\n`,
       );
+      return 0;
+    },
+  },
+  verify: {
+    summary: 'check an ONNX model: metadata (schema, sha256, session shapes) and golden-vector parity (max abs diff)',
+    usage: 'helen models verify [--model models/helen-bigru/model.onnx] [--golden <model dir>/golden.json] [--tolerance 1e-4]',
+    options: { model: { type: 'string' }, golden: { type: 'string' }, tolerance: { type: 'string' } },
+    async run(v) {
+      const model = str(v, 'model', DEFAULT_MODEL_PATH);
+      const goldenPath = str(v, 'golden', v.model === undefined ? DEFAULT_GOLDEN_PATH : model.replace(/[^/\\]+$/, 'golden.json'));
+      const meta = await loadModelMetadata(model);
+      const session = await createSession(model);
+      try {
+        checkMetadataAgainstSession(meta, session);
+      } finally {
+        await session.release();
+      }
+      const golden = await readGolden(goldenPath);
+      if (golden.sha256 !== meta.sha256) throw new Error(`${goldenPath} was made for ${golden.model_id}, not ${meta.model_id}`);
+      const tolerance = v.tolerance === undefined ? golden.tolerance : Number(v.tolerance);
+      const results = await checkGolden(model, golden, tolerance);
+      for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} [${r.shape.join('x')}] max abs diff ${r.maxAbsDiff.toExponential(2)}\n`);
+      const worst = Math.max(...results.map((r) => r.maxAbsDiff));
+      const failed = results.filter((r) => !r.ok).length;
+      process.stdout.write(`${meta.model_id}: metadata ok; ${results.length - failed}/${results.length} golden cases within ${tolerance} (worst ${worst.toExponential(2)}) vs ${golden.reference}\n`);
+      return failed === 0 ? 0 : 1;
+    },
+  },
+  evaluate: {
+    summary: 'accuracy through onnxruntime-node: a dataset split, or fresh synthetic windows (--fresh-seed)',
+    usage: 'helen models evaluate [--model PATH] (--data DIR [--split test] | --fresh-seed S [--per-class 20]) [--time T]',
+    options: {
+      model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, 'fresh-seed': { type: 'string' },
+      'per-class': { type: 'string' }, time: { type: 'string' },
+    },
+    async run(v) {
+      const model = str(v, 'model', DEFAULT_MODEL_PATH);
+      const meta = await loadModelMetadata(model);
+      const time = v.time === undefined ? undefined : int(v, 'time');
+      if (v['fresh-seed'] !== undefined) {
+        const w = syntheticWindows({ seed: int(v, 'fresh-seed'), perClass: int(v, 'per-class', 20), seqLen: meta.seq_len, useZ: meta.use_z });
+        const e = await evaluateWindows(model, w, CLASS_LABELS, time ?? meta.seq_len);
+        process.stdout.write(formatEvaluation(e, `${meta.model_id} on fresh synthetic windows (seed ${String(v['fresh-seed'])})`) + '\n');
+        return 0;
+      }
+      const split = str(v, 'split', 'test');
+      if (!(SPLITS as readonly string[]).includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
+      const e = await evaluateDataset(model, str(v, 'data'), split as Split, time);
+      process.stdout.write(formatEvaluation(e, `${meta.model_id} on ${str(v, 'data')} (${split})`) + '\n');
       return 0;
     },
   },

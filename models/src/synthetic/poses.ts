@@ -49,7 +49,7 @@ const hand = (i: F, m: F, r: F, p: F, thumb: ThumbAngles): HandAngles => ({
 export const CLASS_POSES: Readonly<Record<ClassLabel, PoseSpec>> = {
   '0': { angles: hand(roundO(), roundO(), roundO(), roundO(), thumbC), pinch: true, yaw: 35 },
   '1': { angles: hand(ext(), curl(), curl(), curl(), thumbOverFingers) },
-  '2': { angles: hand(ext(-10), ext(8), curl(), curl(), thumbOverFingers) },
+  '2': { angles: hand(ext(-14), ext(12), curl(), curl(), thumbOverFingers) },
   '3': { angles: hand(ext(-8), ext(6), curl(), curl(), thumbOut) },
   '4': { angles: hand(ext(-10), ext(-2), ext(6), ext(14), thumbTucked) },
   '5': { angles: hand(ext(-12), ext(-2), ext(8), ext(18), thumbOut) },
@@ -66,7 +66,8 @@ export const CLASS_POSES: Readonly<Record<ClassLabel, PoseSpec>> = {
   Reloj: { angles: hand(ext(-1), ext(1), curl(), curl(), thumbOverFingers), roll: 80 },
   Wifi: { angles: hand(curl(), curl(), curl(), ext(8), thumbOverFingers) },
   Alarma: { angles: hand(bent(), bent(), bent(), bent(), thumbSide), motion: 'shake' },
-  Tutorial: { angles: hand(ext(-1), ext(1), curl(), curl(), thumbOverFingers) },
+  // Index and middle crossed (middle over index): the tips swap sides, unlike 2's V or Reloj's H.
+  Tutorial: { angles: hand(ext(6), ext(-9), curl(), curl(), thumbOverFingers) },
   Anterior: { angles: hand(ext(), curl(), curl(), curl(), thumbOverFingers), roll: 75, motion: 'swipe' },
   Agregar: {
     angles: hand(ext(), curl(), curl(), curl(), thumbOverFingers),

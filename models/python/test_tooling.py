@@ -1,0 +1,184 @@
+"""Tests of the Python tooling: `/usr/bin/python3 -m unittest discover models/python`.
+
+The export round trip runs the real exporter, which calls `node bin/helen.mjs models verify`
+(onnxruntime-node) for the parity check, so Node and the repo's node_modules must be present.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export  # noqa: E402
+import train  # noqa: E402
+from helen_model import (BiGRUClassifier, CheckpointError, LABEL_TABLE, class_labels, label_for,  # noqa: E402
+                         validate_checkpoint)
+
+REPO = export.REPO
+
+
+def tiny_checkpoint(**overrides):
+    cfg = {"input_dim": 84, "hidden_dim": 8, "num_layers": 2, "num_classes": 22, "dropout": 0.1, "bidirectional": True}
+    torch.manual_seed(0)
+    model = BiGRUClassifier(**cfg)
+    ckpt = {"config": cfg, "meta": {"seq_len": 30, "use_z": False, "classes_numeric": list(range(22))},
+            "model_state": model.state_dict()}
+    for path, value in overrides.items():
+        section, _, key = path.partition(".")
+        if value is KeyError:
+            if key:
+                del ckpt[section][key]
+            else:
+                del ckpt[section]
+        elif key:
+            ckpt[section][key] = value
+        else:
+            ckpt[section] = value
+    return ckpt
+
+
+class CheckpointValidation(unittest.TestCase):
+    def assertRefused(self, ckpt, field):
+        with self.assertRaises(CheckpointError) as ctx:
+            validate_checkpoint(ckpt)
+        self.assertIn(field, str(ctx.exception))
+
+    def test_a_good_checkpoint_passes(self):
+        cfg, meta, _ = validate_checkpoint(tiny_checkpoint())
+        self.assertEqual(cfg["input_dim"], 84)
+        self.assertEqual(class_labels(meta)[0], list(LABEL_TABLE.values()))
+
+    def test_missing_sections_and_fields_are_named(self):
+        self.assertRefused(tiny_checkpoint(**{"config": KeyError}), "'config'")
+        self.assertRefused(tiny_checkpoint(**{"meta": KeyError}), "'meta'")
+        self.assertRefused(tiny_checkpoint(**{"config.hidden_dim": KeyError}), "config.hidden_dim")
+        self.assertRefused(tiny_checkpoint(**{"meta.seq_len": KeyError}), "meta.seq_len")
+        self.assertRefused(tiny_checkpoint(**{"meta.use_z": KeyError}), "meta.use_z")
+        self.assertRefused(tiny_checkpoint(**{"meta.classes_numeric": KeyError}), "meta.classes_numeric")
+
+    def test_inconsistent_values_are_named(self):
+        self.assertRefused(tiny_checkpoint(**{"meta.use_z": True}), "config.input_dim")
+        self.assertRefused(tiny_checkpoint(**{"meta.classes_numeric": list(range(21))}), "meta.classes_numeric")
+        self.assertRefused(tiny_checkpoint(**{"meta.classes_numeric": [0] * 22}), "duplicate")
+        self.assertRefused(tiny_checkpoint(**{"config.num_layers": 0}), "config.num_layers")
+        self.assertRefused(tiny_checkpoint(**{"config.bidirectional": "yes"}), "config.bidirectional")
+        self.assertRefused(tiny_checkpoint(**{"meta.seq_len": 2.5}), "meta.seq_len")
+        self.assertRefused([1, 2], "checkpoint")
+
+    def test_weights_that_do_not_fit_the_config_are_refused_by_name(self):
+        ckpt = tiny_checkpoint(**{"config.hidden_dim": 16})
+        cfg, _, state = validate_checkpoint(ckpt)
+        with self.assertRaises(CheckpointError) as ctx:
+            export.load_checkpoint  # noqa: B018 - the same path load_checkpoint takes
+            from helen_model import build_model
+            build_model(cfg, state)
+        self.assertIn("model_state.", str(ctx.exception))
+
+    def test_classes_numeric_through_the_label_table(self):
+        self.assertEqual(label_for(10), ("Start", True))
+        self.assertEqual(label_for(np.int64(21)), ("Agregar", True))
+        self.assertEqual(label_for("3"), ("3", True))
+        self.assertEqual(label_for("Reloj"), ("Reloj", True))
+        self.assertEqual(label_for(99), ("99", False))
+        _, meta, _ = validate_checkpoint(tiny_checkpoint(**{"meta.classes_numeric": np.arange(22)}))
+        self.assertEqual(meta["classes_numeric"], list(range(22)))
+
+
+def run_export(argv):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = export.main(argv)
+    return code, err.getvalue()
+
+
+class ExportRoundTrip(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.ckpt = os.path.join(cls.tmp.name, "sequence_bigru.pt")
+        torch.save(tiny_checkpoint(), cls.ckpt)
+        cls.out = os.path.join(cls.tmp.name, "out")
+        cls.code, cls.err = run_export([cls.ckpt, "--out-dir", cls.out, "--name", "tiny"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_export_succeeds_and_writes_the_three_files(self):
+        self.assertEqual(self.code, 0, self.err)
+        self.assertEqual(sorted(os.listdir(self.out)), ["golden.json", "metadata.json", "model.onnx"])
+
+    def test_graph_uses_gru_with_dynamic_batch_and_time(self):
+        g = onnx.load(os.path.join(self.out, "model.onnx"))
+        self.assertIn("GRU", {n.op_type for n in g.graph.node})
+        dims = g.graph.input[0].type.tensor_type.shape.dim
+        self.assertEqual(g.graph.input[0].name, "sequence")
+        self.assertEqual([d.dim_param or d.dim_value for d in dims], ["batch", "time", 84])
+        self.assertEqual(g.graph.output[0].name, "logits")
+        self.assertEqual({p.key: p.value for p in g.metadata_props}["output.kind"], "logits")
+        self.assertGreaterEqual(g.opset_import[0].version, 14)
+
+    def test_metadata_names_the_model_by_its_sha256(self):
+        with open(os.path.join(self.out, "metadata.json")) as f:
+            meta = json.load(f)
+        sha = export.sha256_file(os.path.join(self.out, "model.onnx"))
+        self.assertEqual(meta["sha256"], sha)
+        self.assertEqual(meta["model_id"], f"tiny@{sha[:12]}")
+        self.assertEqual(meta["class_labels"], list(LABEL_TABLE.values()))
+        self.assertEqual((meta["seq_len"], meta["use_z"], meta["feature_dim"]), (30, False, 84))
+
+    def test_golden_outputs_are_the_checkpoints_outputs(self):
+        with open(os.path.join(self.out, "golden.json")) as f:
+            golden = json.load(f)
+        kinds = {c["kind"] for c in golden["cases"]}
+        self.assertEqual(kinds, {"random", "real"})
+        self.assertTrue(any(c["shape"][1] < 30 for c in golden["cases"] if c["kind"] == "real"))
+        model, _, _ = export.load_checkpoint(self.ckpt)
+        case = golden["cases"][0]
+        x = torch.tensor(case["input"], dtype=torch.float32).reshape(case["shape"])
+        with torch.no_grad():
+            y = model(x).reshape(-1).numpy()
+        self.assertLess(float(np.abs(y - np.array(case["expected"], dtype=np.float32)).max()), 1e-6)
+
+    def test_a_bad_checkpoint_is_refused_and_nothing_is_written(self):
+        bad = os.path.join(self.tmp.name, "bad.pt")
+        torch.save(tiny_checkpoint(**{"meta.use_z": True}), bad)
+        out = os.path.join(self.tmp.name, "bad-out")
+        code, err = run_export([bad, "--out-dir", out])
+        self.assertEqual(code, 2)
+        self.assertIn("config.input_dim", err)
+        self.assertFalse(os.path.exists(out))
+
+
+class TrainSmoke(unittest.TestCase):
+    def test_one_epoch_writes_a_checkpoint_in_the_original_format(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            rec, ds = os.path.join(tmp, "rec"), os.path.join(tmp, "ds")
+            helen = ["node", os.path.join(REPO, "bin", "helen.mjs"), "models"]
+            subprocess.run(helen + ["generate", "--out", rec, "--seed", "5", "--per-class", "3", "--frames", "34"],
+                           check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+            subprocess.run(helen + ["dataset", "--in", rec, "--out", ds], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+            out = os.path.join(tmp, "ck.pt")
+            with contextlib.redirect_stdout(io.StringIO()):
+                code = train.main(["--data", ds, "--out", out, "--hidden", "8", "--layers", "1", "--epochs", "1",
+                                   "--threads", "1"])
+            self.assertEqual(code, 0)
+            ckpt = torch.load(out)
+            cfg, meta, _ = validate_checkpoint(ckpt)
+            self.assertEqual((cfg["hidden_dim"], cfg["num_layers"], cfg["num_classes"]), (8, 1, 22))
+            self.assertEqual(meta["classes_numeric"], list(range(22)))
+            self.assertEqual(meta["train"]["min_t"], 15)
+
+
+if __name__ == "__main__":
+    unittest.main()

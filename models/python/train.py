@@ -1,0 +1,141 @@
+"""Train the Helen BiGRU classifier on a dataset written by `helen models dataset`.
+
+    /usr/bin/python3 models/python/train.py --data models/data/ds --out models/data/sequence_bigru.pt
+
+Partial windows: the edge sends windows of 15..29 frames while its window fills, and a
+shorter window runs as it is (never padded). So every training batch is cut to a random
+length T in [--min-t, seq_len] by keeping the LAST T frames of each window (what a window
+that started filling T frames ago holds), and half the batches use the full seq_len.
+Validation reports accuracy at both T=seq_len and T=--min-t; the best epoch is chosen on
+their mean.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helen_model import BiGRUClassifier, LABEL_TABLE  # noqa: E402
+
+
+def load_split(data_dir: str, split: str, meta: dict):
+    T, F = meta["seq_len"], meta["feature_dim"]
+    X = np.fromfile(os.path.join(data_dir, f"X_{split}.f32"), dtype="<f4")
+    y = np.fromfile(os.path.join(data_dir, f"y_{split}.i32"), dtype="<i4")
+    if X.size != y.size * T * F:
+        raise SystemExit(f"{data_dir}/X_{split}.f32: {X.size} values, expected {y.size} x {T} x {F}")
+    return torch.from_numpy(X.reshape(y.size, T, F).copy()), torch.from_numpy(y.astype(np.int64))
+
+
+@torch.no_grad()
+def accuracy(model, X, y, t: int, batch: int = 512) -> float:
+    model.eval()
+    correct = 0
+    for i in range(0, len(y), batch):
+        logits = model(X[i:i + batch, -t:, :])
+        correct += int((logits.argmax(1) == y[i:i + batch]).sum())
+    return correct / max(1, len(y))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="dataset directory (meta.json, X_*.f32, y_*.i32)")
+    p.add_argument("--out", required=True, help="checkpoint path to write (original format)")
+    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--layers", type=int, default=2)
+    p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--unidirectional", action="store_true")
+    p.add_argument("--epochs", type=int, default=12)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--min-t", type=int, default=15, help="shortest partial window trained on")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--max-minutes", type=float, default=14.0, help="stop after the epoch that crosses this")
+    args = p.parse_args(argv)
+
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    with open(os.path.join(args.data, "meta.json")) as f:
+        meta = json.load(f)
+    labels = meta["class_labels"]
+    if labels != [LABEL_TABLE[i] for i in range(len(labels))]:
+        raise SystemExit("dataset class_labels differ from the original label table order")
+    T, F, C = meta["seq_len"], meta["feature_dim"], len(labels)
+    Xtr, ytr = load_split(args.data, "train", meta)
+    Xva, yva = load_split(args.data, "val", meta)
+    min_t = max(1, min(args.min_t, T))
+
+    cfg = {"input_dim": F, "hidden_dim": args.hidden, "num_layers": args.layers, "num_classes": C,
+           "dropout": args.dropout, "bidirectional": not args.unidirectional}
+    model = BiGRUClassifier(**cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps_per_epoch = (len(ytr) + args.batch - 1) // args.batch
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
+    rng = np.random.default_rng(args.seed)
+
+    best, best_state, history = -1.0, None, []
+    t0 = time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        order = torch.from_numpy(rng.permutation(len(ytr)))
+        total = 0.0
+        for i in range(0, len(ytr), args.batch):
+            idx = order[i:i + args.batch]
+            t = T if rng.random() < 0.5 else int(rng.integers(min_t, T + 1))
+            logits = model(Xtr[idx, -t:, :])
+            loss = loss_fn(logits, ytr[idx])
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss) * len(idx)
+        acc_full, acc_short = accuracy(model, Xva, yva, T), accuracy(model, Xva, yva, min_t)
+        elapsed = time.time() - t0
+        history.append({"epoch": epoch + 1, "loss": total / len(ytr), "val_acc_full": acc_full,
+                        "val_acc_short": acc_short, "elapsed_s": round(elapsed, 1)})
+        print(f"epoch {epoch + 1}/{args.epochs} loss {total / len(ytr):.4f} val@T={T} {acc_full:.4f} "
+              f"val@T={min_t} {acc_short:.4f} ({elapsed:.0f}s)", flush=True)
+        score = (acc_full + acc_short) / 2
+        if score > best:
+            best, best_state = score, {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if elapsed > args.max_minutes * 60:
+            print(f"stopping: {args.max_minutes} min budget reached", flush=True)
+            break
+
+    checkpoint = {
+        "config": cfg,
+        "meta": {
+            "seq_len": T,
+            "use_z": bool(meta["use_z"]),
+            # Output index i is the dataset class id i, which is the original label table's id (see helen_model.py).
+            "classes_numeric": list(range(C)),
+            "class_labels": labels,
+            "feature_dim": F,
+            "train": {
+                "dataset": os.path.abspath(args.data), "dataset_source": meta.get("source"),
+                "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
+                "epochs_run": len(history), "history": history, "seconds": round(time.time() - t0, 1),
+                "args": vars(args), "torch": torch.__version__, "min_t": min_t,
+            },
+        },
+        "model_state": best_state,
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save(checkpoint, args.out)
+    print(f"wrote {args.out} (best val mean {best:.4f}, {time.time() - t0:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+/**
+ * Accuracy of an ONNX model through onnxruntime-node, the runtime that serves it: on a
+ * dataset split (the model card's figures) or on freshly generated synthetic windows.
+ */
+import { CLASS_LABELS, prepareModelInput, windowsFromFrames } from '@helen/schemas';
+import { readDataset } from './dataset/build';
+import type { Split } from './dataset/split';
+import { generateRecording } from './synthetic/generator';
+import { mixSeed } from './synthetic/prng';
+import { argmax, createSession, runBatch } from './runtime';
+
+export interface Evaluation {
+  windows: number;
+  /** Frames per window the model saw (the last T of each window). */
+  time: number;
+  accuracy: number;
+  perClass: { label: string; windows: number; correct: number; accuracy: number }[];
+  /** Off-diagonal confusion counts, largest first. */
+  confusions: { expected: string; predicted: string; count: number }[];
+  elapsedMs: number;
+}
+
+export interface Windows { X: Float32Array; y: Int32Array; count: number; seqLen: number; featureDim: number }
+
+/** Classifies windows (optionally cut to their last `time` frames) and tallies the results. */
+export async function evaluateWindows(onnxPath: string, w: Windows, labels: readonly string[], time = w.seqLen, batch = 256): Promise<Evaluation> {
+  if (time < 1 || time > w.seqLen) throw new Error(`time must be 1..${w.seqLen} (got ${time})`);
+  const session = await createSession(onnxPath);
+  const C = labels.length;
+  const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  const t0 = performance.now();
+  try {
+    const F = w.featureDim;
+    for (let start = 0; start < w.count; start += batch) {
+      const n = Math.min(batch, w.count - start);
+      const data = new Float32Array(n * time * F);
+      for (let i = 0; i < n; i++) {
+        const from = ((start + i) * w.seqLen + (w.seqLen - time)) * F;
+        data.set(w.X.subarray(from, from + time * F), i * time * F);
+      }
+      const out = await runBatch(session, data, n, time, F);
+      for (let i = 0; i < n; i++) {
+        const row = matrix[w.y[start + i] as number];
+        const predicted = argmax(out, i * C, C);
+        if (row) row[predicted] = (row[predicted] ?? 0) + 1;
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  const perClass = labels.map((label, c) => {
+    const row = matrix[c] ?? [];
+    const windows = row.reduce((a, b) => a + b, 0);
+    const correct = row[c] ?? 0;
+    return { label, windows, correct, accuracy: windows ? correct / windows : NaN };
+  });
+  const correct = perClass.reduce((a, p) => a + p.correct, 0);
+  const confusions = matrix
+    .flatMap((row, e) => row.map((count, p) => ({ expected: labels[e] ?? String(e), predicted: labels[p] ?? String(p), count, diag: e === p })))
+    .filter((c) => !c.diag && c.count > 0)
+    .map(({ expected, predicted, count }) => ({ expected, predicted, count }))
+    .sort((a, b) => b.count - a.count);
+  return { windows: w.count, time, accuracy: w.count ? correct / w.count : NaN, perClass, confusions, elapsedMs: performance.now() - t0 };
+}
+
+export async function evaluateDataset(onnxPath: string, datasetDir: string, split: Split = 'test', time?: number): Promise<Evaluation> {
+  const { meta, splits } = await readDataset(datasetDir);
+  const s = splits[split];
+  return evaluateWindows(onnxPath, { X: s.X, y: s.y, count: s.count, seqLen: meta.seq_len, featureDim: meta.feature_dim }, meta.class_labels, time ?? meta.seq_len);
+}
+
+/** Windows from new synthetic recordings, through the same feature code, in memory. */
+export function syntheticWindows(opts: { seed: number; perClass: number; frames?: number; seqLen?: number; useZ?: boolean; stride?: number }): Windows {
+  const seqLen = opts.seqLen ?? 30;
+  const frames = opts.frames ?? seqLen + 10;
+  const chunks: Float32Array[] = [];
+  const ys: number[] = [];
+  let featureDim = 0;
+  CLASS_LABELS.forEach((label, c) => {
+    for (let n = 0; n < opts.perClass; n++) {
+      const rec = generateRecording({ seed: mixSeed(opts.seed, c, n), label, frames });
+      for (const w of windowsFromFrames(rec, { useZ: opts.useZ ?? false, seqLen, stride: opts.stride ?? 10 })) {
+        const x = prepareModelInput(w, seqLen);
+        featureDim = x.featureDim;
+        chunks.push(x.data);
+        ys.push(c);
+      }
+    }
+  });
+  const X = new Float32Array(chunks.length * seqLen * featureDim);
+  chunks.forEach((d, i) => X.set(d, i * seqLen * featureDim));
+  return { X, y: Int32Array.from(ys), count: ys.length, seqLen, featureDim };
+}
+
+export function formatEvaluation(e: Evaluation, title: string): string {
+  const lines = [`${title}: ${(100 * e.accuracy).toFixed(2)}% of ${e.windows} windows at T=${e.time} (${e.elapsedMs.toFixed(0)} ms)`];
+  lines.push('| class | windows | correct | accuracy |', '| --- | ---: | ---: | ---: |');
+  for (const p of e.perClass) lines.push(`| ${p.label} | ${p.windows} | ${p.correct} | ${(100 * p.accuracy).toFixed(1)}% |`);
+  lines.push('', e.confusions.length ? 'confusions (expected -> predicted: windows):' : 'confusions: none');
+  for (const c of e.confusions.slice(0, 20)) lines.push(`- ${c.expected} -> ${c.predicted}: ${c.count}`);
+  return lines.join('\n');
+}
