@@ -20,6 +20,9 @@ export async function openMainThreadEngine(modelPath: string, settings: OrtSetti
       if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`model output "${outputName}" is missing or not float32`);
       return { output: tensor.data, dims: tensor.dims };
     },
+    onFailure() {
+      // Nothing outlives a run on the main thread: a failure is that run's error.
+    },
     async close() {
       await session.release();
     },

@@ -25,11 +25,15 @@ export function openWorkerThreadEngine(modelPath: string, settings: OrtSettings)
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let dead: Error | undefined;
+  let closing = false;
+  const failureListeners: ((err: Error) => void)[] = [];
 
   const failAll = (err: Error): void => {
+    const first = dead === undefined;
     dead ??= err;
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+    if (first && !closing) for (const l of failureListeners) l(err);
   };
 
   return new Promise<InferenceEngine>((resolve, reject) => {
@@ -81,7 +85,11 @@ export function openWorkerThreadEngine(modelPath: string, settings: OrtSettings)
           thread.postMessage({ type: 'run', id, input: owned.buffer, dims: [...dims], inputName, outputName }, [owned.buffer as ArrayBuffer]);
         });
       },
+      onFailure(listener) {
+        failureListeners.push(listener);
+      },
       async close() {
+        closing = true;
         if (dead) return;
         const exited = new Promise<void>((res) => thread.once('exit', () => res()));
         thread.postMessage({ type: 'close' });

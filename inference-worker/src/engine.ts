@@ -27,9 +27,13 @@ export interface InferenceEngine {
   readonly session: SessionInfo;
   /** Runs one [batch, frames, featureDim] float32 tensor. `input` may be transferred away. */
   run(input: Float32Array, dims: readonly [number, number, number], inputName: string, outputName: string): Promise<EngineResult>;
+  /** Called at most once if the engine dies as a whole (not for one failed run, not after close()). */
+  onFailure(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
-export function openEngine(kind: InferenceThread, modelPath: string, settings: OrtSettings): Promise<InferenceEngine> {
+export type OpenEngine = (kind: InferenceThread, modelPath: string, settings: OrtSettings) => Promise<InferenceEngine>;
+
+export const openEngine: OpenEngine = (kind, modelPath, settings) => {
   return kind === 'main' ? openMainThreadEngine(modelPath, settings) : openWorkerThreadEngine(modelPath, settings);
-}
+};

@@ -14,10 +14,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const config = workerConfigFromEnv(process.env);
   const logger = pino({ level: config.logLevel, base: { role: 'worker', pid: process.pid }, redact: ['config.mqttPassword'] });
-  const worker = createWorker(config, { logger });
-
   let signalled: NodeJS.Signals | undefined;
+  let fatal: Error | undefined;
   let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  let onFatal: (err: Error) => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     onSignal = (signal) => {
       if (signalled) return; // a second signal while draining changes nothing
@@ -25,16 +25,21 @@ export async function main(argv: string[]): Promise<number> {
       logger.info({ signal }, 'stopping: draining');
       resolve();
     };
+    onFatal = (err) => {
+      fatal = err;
+      resolve();
+    };
   });
+  const worker = createWorker(config, { logger, onFatal });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
     const starting = worker.start();
     await Promise.race([starting, stopped]);
-    if (signalled) starting.catch(() => undefined); // stop() below ends a start cut short
+    if (signalled || fatal) starting.catch(() => undefined); // stop() below ends a start cut short
     await stopped;
     await worker.stop();
-    return 0;
+    return fatal ? 1 : 0; // 1: the supervisor restarts a worker whose engine died
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -7,7 +7,7 @@ import { checkMetadataAgainstSession, loadModelMetadata } from '@helen/models';
 import type { ModelMetadata } from '@helen/schemas';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { InferenceThread } from './config';
-import { openEngine, type InferenceEngine } from './engine';
+import { openEngine, type InferenceEngine, type OpenEngine } from './engine';
 import type { OrtSettings } from './ort-options';
 
 export class ModelLoadError extends Error {
@@ -30,10 +30,10 @@ export function resolveModelPath(paths: readonly string[]): string {
   return found;
 }
 
-export async function loadModel(paths: readonly string[], kind: InferenceThread, settings: OrtSettings): Promise<LoadedModel> {
+export async function loadModel(paths: readonly string[], kind: InferenceThread, settings: OrtSettings, open: OpenEngine = openEngine): Promise<LoadedModel> {
   const path = resolveModelPath(paths);
   const metadata = await loadModelMetadata(path);
-  const engine = await openEngine(kind, path, settings);
+  const engine = await open(kind, path, settings);
   try {
     // The check reads only the names and metadata that SessionInfo copies from the session.
     checkMetadataAgainstSession(metadata, engine.session as InferenceSession);

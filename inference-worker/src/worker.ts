@@ -12,6 +12,7 @@ import {
 } from '@helen/schemas';
 import type { WorkerConfig } from './config';
 import { intake, type QoS, type WorkItem } from './intake';
+import type { OpenEngine } from './engine';
 import { loadModel, type LoadedModel } from './model';
 import { rowScores } from './scores';
 import { Scheduler } from './scheduler';
@@ -19,6 +20,13 @@ import { emptyStats, type WorkerStats } from './stats';
 
 export interface WorkerDeps {
   logger?: Logger;
+  /**
+   * Called when the inference engine dies as a whole (e.g. its thread crashed). The worker
+   * has already begun stop(): a supervisor should restart the process (main.ts exits 1).
+   */
+  onFatal?: (err: Error) => void;
+  /** Test seam: how the engine is opened (default: onnxruntime-node, per config). */
+  openEngine?: OpenEngine;
 }
 
 export interface Worker {
@@ -195,12 +203,19 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
       if (state !== 'idle') throw new Error(`worker ${id} already ${state}`);
       state = 'starting';
       try {
-        const loaded = await loadModel(config.modelPaths, config.inferenceThread, { intraOpThreads: config.intraOpThreads, spinning: config.spinning });
+        const settings = { intraOpThreads: config.intraOpThreads, spinning: config.spinning };
+        const loaded = await loadModel(config.modelPaths, config.inferenceThread, settings, deps.openEngine);
         if (state !== 'starting') {
           await loaded.engine.close();
           throw new Error(`worker ${id} stopped while starting`);
         }
         model = loaded;
+        loaded.engine.onFailure((err) => {
+          // Every later batch would fail: leave the shared group so others get the work.
+          log.fatal({ err }, 'inference engine failed; stopping');
+          stopping ??= shutdown();
+          deps.onFatal?.(err);
+        });
         log.info({ path: model.path, model: model.metadata.model_id, inference: model.engine.kind }, 'model loaded');
         scheduler = new Scheduler<WorkItem>(
           { maxBatch: config.maxBatch, maxWaitMs: config.maxWaitMs, queueLimit: config.queueLimit },

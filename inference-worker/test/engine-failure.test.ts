@@ -1,0 +1,64 @@
+/**
+ * What the worker does when ONNX Runtime fails: a failed run answers its batch with
+ * internal_error; an engine that dies as a whole makes the worker leave (offline) and report
+ * it as fatal. The real engine is wrapped so the failures can be caused on demand.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { createWorker, workerConfigFromEnv, type InferenceEngine, type OpenEngine } from '../src/index';
+import { openEngine } from '../src/engine';
+import { freshTopics, Requester, sequence, workerEnv } from './helpers';
+
+describe('engine failures (aedes)', () => {
+  let broker: TestBroker;
+  beforeAll(async () => {
+    broker = await startTestBroker('aedes');
+  });
+  afterAll(async () => {
+    await broker.stop();
+  });
+
+  it('answers internal_error for a failed run, then leaves and reports fatal when the engine dies', async () => {
+    const topics = freshTopics();
+    let failRuns = false;
+    let die: ((err: Error) => void) | undefined;
+    const open: OpenEngine = async (kind, path, settings) => {
+      const real = await openEngine(kind, path, settings);
+      const wrapped: InferenceEngine = {
+        ...real,
+        run: (...args) => (failRuns ? Promise.reject(new Error('run failed on purpose')) : real.run(...args)),
+        onFailure: (listener) => (die = listener),
+      };
+      return wrapped;
+    };
+    const fatal: Error[] = [];
+    const worker = createWorker(workerConfigFromEnv(workerEnv(broker.url, topics, { HELEN_WORKER_ID: 'w-fail' })), {
+      openEngine: open,
+      onFatal: (err) => fatal.push(err),
+    });
+    await worker.start();
+    const r = await Requester.open(broker.url, topics);
+    const statuses: string[] = [];
+    r.client.on('message', (t, p) => {
+      if (t === topics.workerStatus('w-fail')) statuses.push((JSON.parse(p.toString()) as { state: string }).state);
+    });
+    await r.client.subscribeAsync(topics.workerStatus('w-fail'), { qos: 1 });
+    try {
+      await r.sendJson('ok', sequence(30));
+      await r.waitFor(['ok']);
+      failRuns = true;
+      await r.sendJson('broken', sequence(30));
+      await r.waitFor(['broken']);
+      expect(r.replies.get('broken')?.[0]?.reply).toMatchObject({ id: 'broken', error: { code: 'internal_error' }, worker: 'w-fail' });
+      expect(worker.stats().internalErrors).toBe(1);
+
+      die?.(new Error('thread gone'));
+      expect(fatal.map((e) => e.message)).toEqual(['thread gone']);
+      await expect.poll(() => statuses.at(-1)).toBe('offline');
+      await worker.stop(); // same shutdown, already under way
+    } finally {
+      await r.close();
+      await worker.stop();
+    }
+  });
+});
