@@ -25,6 +25,8 @@ function sample(seed: number, frames: number, featureDim: number): { sequence: n
 }
 
 let prefixNo = 0;
+// The committed model unless the run points elsewhere (as `helen worker` would be pointed).
+const MODEL_PATH = process.env.HELEN_MODEL_PATHS?.split(':')[0] || DEFAULT_MODEL_PATH;
 
 describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
   let broker: TestBroker;
@@ -37,13 +39,13 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
 
   beforeAll(async () => {
     broker = await startTestBroker(kind);
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent' }));
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH }));
     await worker.start();
     api = createApi(apiConfig({ mqttUrl: broker.url, topicPrefix: prefix, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
     url = (await api.start()).url;
     await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
     meta = (await request(`${url}/metadata`)).body as ModelMetadata;
-    session = await ort.InferenceSession.create(DEFAULT_MODEL_PATH);
+    session = await ort.InferenceSession.create(MODEL_PATH);
   });
 
   afterAll(async () => {
@@ -95,7 +97,7 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
 
   it('a killed worker process turns an in-flight /predict into 503 at once; a stopped one too', async () => {
     // A second, real worker process, then the in-process one drains and leaves.
-    const proc = spawnWorkerProcess({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'info' });
+    const proc = spawnWorkerProcess({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'info', HELEN_MODEL_PATHS: MODEL_PATH });
     await proc.ready;
     await waitFor('2 workers', async () => ((await request(`${url}/health`)).body as { workers: number }).workers === 2 ? true : undefined);
     await worker.stop();
