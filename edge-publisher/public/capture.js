@@ -2,6 +2,7 @@
 // frame over the WebSocket to the edge service, which answers with status for the panel.
 import { createHandLandmarker, toHands } from './landmarker.js';
 import { drawHands } from './overlay.js';
+import { HandCountPolicy } from './hand-count.js';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 5000;
@@ -90,7 +91,14 @@ async function main() {
   stream.getVideoTracks()[0]?.addEventListener('ended', () => fail(new Error('camera track ended')));
   video.srcObject = stream;
   await video.play();
-  const landmarker = await createHandLandmarker(cfg);
+  // numHands 1 or 2: one landmarker. 'auto': one of each, chosen per frame by the policy.
+  const auto = cfg.numHands === 'auto';
+  const landmarkers = {
+    1: cfg.numHands === 2 ? null : await createHandLandmarker({ ...cfg, numHands: 1 }),
+    2: cfg.numHands === 1 ? null : await createHandLandmarker({ ...cfg, numHands: 2 }),
+  };
+  const policy = auto ? new HandCountPolicy() : null;
+  const fixed = auto ? null : cfg.numHands;
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   Object.assign(state, { ready: true, width: video.videoWidth, height: video.videoHeight });
@@ -107,9 +115,12 @@ async function main() {
     const t0 = performance.now();
     const ts = Math.max(t0, lastTs + 0.001);
     lastTs = ts;
-    const result = landmarker.detectForVideo(image, ts);
+    const used = policy ? policy.next() : fixed;
+    const result = landmarkers[used].detectForVideo(image, ts);
     const t1 = performance.now();
     const hands = toHands(result);
+    policy?.observe(used, hands.length);
+    state.tracking = used;
     send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + (capturedAt ?? t0)), hands, source: 'camera' } });
 
     // The overlay labels slots the way the server will map them (HELEN_CAMERA_HANDEDNESS).
@@ -130,9 +141,10 @@ async function main() {
       state.detectMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
       setText('fps', String(state.fps));
       setText('detect', state.detectMs.toFixed(0));
-      send({ type: 'stats', fps: state.fps, detectMs: state.detectMs, frames: state.frames });
+      send({ type: 'stats', fps: state.fps, detectMs: state.detectMs, frames: state.frames, tracking: used });
     }
     setText('hands', String(hands.length));
+    setText('tracking', String(used));
   };
   const track = stream.getVideoTracks()[0];
   if (cfg.frameSource !== 'video' && 'MediaStreamTrackProcessor' in window) trackLoop(track, detect).catch(fail);

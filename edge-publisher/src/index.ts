@@ -29,6 +29,6 @@ export { createSource } from './sources/index';
 export {
   CameraSource, CaptureHub, capturePagePlugin, startCaptureServer, ChromiumRunner, ensureHandModel, HandModelError, mapHandedness,
   cameraEnv, cameraConfigFromEnv, defaultCameraConfig, HAND_MODEL, DEFAULT_NUM_HANDS, CAMERA_MODES, HANDEDNESS_MODES,
-  type CameraConfig, type CameraMode, type HandednessMode, type CameraSourceOptions, type CapturePageOptions, type CaptureServer,
+  type CameraConfig, type CameraMode, type HandednessMode, type NumHands, type CameraSourceOptions, type CapturePageOptions, type CaptureServer,
   type PageSettings, type PageStats, type HandModelOptions,
 } from './camera/index';

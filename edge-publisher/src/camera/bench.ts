@@ -1,8 +1,9 @@
 /**
  * Capture bench: processed fps, detectForVideo latency and CPU use of the camera path at
- * 640x480 with numHands 1 and 2, on the fixture clip through Chromium's fake camera.
+ * 640x480 with numHands 1, 2 and auto, through Chromium's fake camera: the fixture clip (one
+ * hand) and a two-hand scene (the google_sample_woman_hands photo held still).
  *
- *   npx tsx edge-publisher/src/camera/bench.ts [seconds=15] [model=/work/shared/models/hand_landmarker.task] [clip.mp4]
+ *   npx tsx edge-publisher/src/camera/bench.ts [seconds=15] [model=/work/shared/models/hand_landmarker.task] [fixtures=/work/shared/fixtures/hands]
  *
  * Prints one line per setting and the machine's load average: other work on the machine
  * lowers every figure here.
@@ -13,11 +14,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CameraSource } from './camera-source';
-import { defaultCameraConfig } from './config';
+import { defaultCameraConfig, type NumHands } from './config';
 
 const seconds = Number(process.argv[2] ?? 15);
 const modelPath = process.argv[3] ?? '/work/shared/models/hand_landmarker.task';
-const clip = process.argv[4] ?? '/work/shared/fixtures/hands/handpose3d_cam0_test.mp4';
+const fixtures = process.argv[4] ?? '/work/shared/fixtures/hands';
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
 /** CPU ticks used so far by `root` and all its descendants. */
@@ -42,14 +43,16 @@ async function treeTicks(root: number): Promise<number> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
-async function run(numHands: number, mjpeg: string): Promise<void> {
+async function run(scene: string, numHands: NumHands, mjpeg: string): Promise<void> {
   const source = new CameraSource(defaultCameraConfig({ port: 0, numHands, modelPath, fakeVideoPath: mjpeg }));
   let frames = 0;
   let withHand = 0;
+  let handsSeen = 0;
   const t0 = performance.now();
   await source.start((f) => {
     frames += 1;
     if (f.hands.length > 0) withHand += 1;
+    handsSeen += f.hands.length;
   });
   await source.waitForReady(60_000);
   const ready = performance.now();
@@ -60,14 +63,18 @@ async function run(numHands: number, mjpeg: string): Promise<void> {
   const page = source.chromium?.page;
   const pid = (await source.chromium?.browserPid()) as number;
   const logStart = (await page?.evaluate('window.helen.detectLog.length')) as number;
+  const hands0 = handsSeen;
   const [f0, h0, ticks0, node0, w0, load0] = [frames, withHand, await treeTicks(pid), process.cpuUsage(), performance.now(), loadavg()[0] ?? 0];
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  const hands1 = handsSeen;
   const [f1, h1, ticks1, node1, w1, load1] = [frames, withHand, await treeTicks(pid), process.cpuUsage(node0), performance.now(), loadavg()[0] ?? 0];
   const log = ((await page?.evaluate(`window.helen.detectLog.slice(${logStart})`)) as number[]).sort((a, b) => a - b);
   await source.stop();
   const wall = (w1 - w0) / 1000;
   console.log(JSON.stringify({
+    scene,
     numHands,
+    handsPerFrame: +((hands1 - hands0) / Math.max(1, f1 - f0)).toFixed(2),
     fps: +((f1 - f0) / wall).toFixed(1),
     handInFrames: +((h1 - h0) / Math.max(1, f1 - f0)).toFixed(3),
     detectMs: { p50: +pct(log, 0.5).toFixed(1), p95: +pct(log, 0.95).toFixed(1), n: log.length },
@@ -81,10 +88,15 @@ async function run(numHands: number, mjpeg: string): Promise<void> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'helen-camera-bench-'));
-const mjpeg = join(dir, 'clip.mjpeg');
-await promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-y', '-i', clip, '-vf', 'scale=640:480,fps=30', '-q:v', '4', '-f', 'mjpeg', mjpeg]);
+const ffmpeg = (args: string[]) => promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
+const clip = join(dir, 'clip.mjpeg');
+const still = join(dir, 'two-hands.mjpeg');
+await ffmpeg(['-i', join(fixtures, 'handpose3d_cam0_test.mp4'), '-vf', 'scale=640:480,fps=30', '-q:v', '4', '-f', 'mjpeg', clip]);
+await ffmpeg(['-loop', '1', '-i', join(fixtures, 'google_sample_woman_hands.jpg'), '-t', '5',
+  '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30', '-q:v', '4', '-f', 'mjpeg', still]);
 try {
-  for (const numHands of [1, 2]) await run(numHands, mjpeg);
+  for (const numHands of [1, 2, 'auto'] as const) await run('clip, one hand', numHands, clip);
+  for (const numHands of [2, 'auto'] as const) await run('photo, two hands', numHands, still);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -30,6 +30,7 @@ const PAGE_FILES: Record<string, string> = {
   'capture.js': 'text/javascript; charset=utf-8',
   'landmarker.js': 'text/javascript; charset=utf-8',
   'overlay.js': 'text/javascript; charset=utf-8',
+  'hand-count.js': 'text/javascript; charset=utf-8',
 };
 const WASM_FILES = [
   'vision_wasm_internal.js', 'vision_wasm_internal.wasm',

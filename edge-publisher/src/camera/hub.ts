@@ -11,6 +11,8 @@ export interface PageStats {
   fps: number;
   detectMs: number;
   frames: number;
+  /** Hands the landmarker looked for in the last frame (1 or 2; changes under numHands 'auto'). */
+  tracking: number;
 }
 
 export interface CaptureHubOptions {

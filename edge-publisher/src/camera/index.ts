@@ -6,5 +6,5 @@ export { ensureHandModel, sha256File, HandModelError, type HandModelOptions } fr
 export { mapHandedness } from './handedness';
 export {
   cameraEnv, cameraConfigFromEnv, defaultCameraConfig, HAND_MODEL, CAMERA_MODES, HANDEDNESS_MODES, DEFAULT_NUM_HANDS,
-  type CameraConfig, type CameraMode, type HandednessMode, type CameraEnv,
+  type CameraConfig, type CameraMode, type NumHands, type HandednessMode, type CameraEnv,
 } from './config';

@@ -26,14 +26,14 @@ describe('mapHandedness', () => {
 });
 
 describe('camera settings', () => {
-  it('defaults: headless, two hands, mirror, CPU, 640x480, /usr/bin/chromium', () => {
+  it('defaults: headless, numHands auto, mirror, CPU, 640x480, /usr/bin/chromium', () => {
     const c = cameraConfigFromEnv({});
-    expect(c).toMatchObject({ mode: 'headless', numHands: 2, handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
+    expect(c).toMatchObject({ mode: 'headless', numHands: 'auto', handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
     expect(c.modelPath).toBeUndefined();
     expect(c.modelCacheDir).toMatch(/\.cache\/helen$/);
   });
   it('refuses bad values naming every variable', () => {
     expect(() => cameraConfigFromEnv({ HELEN_CAMERA_NUM_HANDS: '3', HELEN_CAMERA_HANDEDNESS: 'flip', HELEN_CAMERA_MODE: 'x' }))
-      .toThrow(/HELEN_CAMERA_MODE[\s\S]*HELEN_CAMERA_NUM_HANDS: must be <= 2[\s\S]*HELEN_CAMERA_HANDEDNESS: must be one of mirror, swap, as-reported/);
+      .toThrow(/HELEN_CAMERA_MODE[\s\S]*HELEN_CAMERA_NUM_HANDS: must be 1, 2 or auto[\s\S]*HELEN_CAMERA_HANDEDNESS: must be one of mirror, swap, as-reported/);
   });
 });

@@ -40,14 +40,23 @@ export function clipSkipReason(): string | null {
  * parallel test files never read half a file.
  */
 export async function clipAsMjpeg(): Promise<string> {
+  return cachedMjpeg('handpose3d-640x480.mjpeg', ['-i', CLIP, '-vf', 'scale=640:480,fps=30']);
+}
+
+/** A still two-hand scene as a 5 s fake camera: google_sample_woman_hands.jpg, letterboxed. */
+export async function twoHandsAsMjpeg(): Promise<string> {
+  return cachedMjpeg('woman-hands-640x480.mjpeg', [
+    '-loop', '1', '-i', join(FIXTURES, 'google_sample_woman_hands.jpg'), '-t', '5', '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30',
+  ]);
+}
+
+async function cachedMjpeg(name: string, input: string[]): Promise<string> {
   const dir = join(tmpdir(), 'helen-camera-test-cache');
-  const out = join(dir, 'handpose3d-640x480.mjpeg');
+  const out = join(dir, name);
   if ((await stat(out).catch(() => null))?.size) return out;
   await mkdir(dir, { recursive: true });
   const part = `${out}.${process.pid}.part`;
-  await promisify(execFile)('/usr/bin/ffmpeg', [
-    '-loglevel', 'error', '-y', '-i', CLIP, '-vf', 'scale=640:480,fps=30', '-q:v', '4', '-f', 'mjpeg', part,
-  ]);
+  await promisify(execFile)('/usr/bin/ffmpeg', ['-loglevel', 'error', '-y', ...input, '-q:v', '4', '-f', 'mjpeg', part]);
   await rename(part, out);
   return out;
 }
