@@ -13,7 +13,7 @@ export { HopTimings, hopsOf, HOPS, type Hop, type HopSummary } from './pipeline/
 export { MqttLink, type MqttLinkOptions } from './mqtt/link';
 export { MqttPredictor } from './predict/mqtt-predictor';
 export { HttpPredictor } from './predict/http-predictor';
-export { LocalPredictor, loadLocalModel, softmax } from './predict/local-predictor';
+export { LocalPredictor, loadLocalModel } from './predict/local-predictor';
 export { PredictionRouter } from './predict/router';
 export type { Predictor, PredictOutcome, PredictionResult, ServedBy } from './predict/types';
 export { HttpGestureSink } from './sinks/http-sink';

@@ -6,29 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import * as ort from 'onnxruntime-node';
-import { checkMetadataAgainstSession, DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/models';
+import { argmax, checkMetadataAgainstSession, createSession, DEFAULT_MODEL_PATH, loadModelMetadata, runBatch, softmax, type Session } from '@helen/models';
 import { prepareModelInput, type FeatureSequence, type ModelMetadata } from '@helen/schemas';
 import type { PredictOutcome, Predictor } from './types';
-
-export function softmax(logits: ArrayLike<number>): number[] {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] as number);
-  const out = new Array<number>(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const e = Math.exp((logits[i] as number) - max);
-    out[i] = e;
-    sum += e;
-  }
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / sum;
-  return out;
-}
 
 export interface LocalModel {
   path: string;
   metadata: ModelMetadata;
-  session: ort.InferenceSession;
+  session: Session;
 }
 
 /** The first existing path (HELEN_MODEL_PATHS), else the package's default model. */
@@ -43,7 +28,7 @@ export async function loadLocalModel(paths: readonly string[]): Promise<LocalMod
   const path = resolveLocalModelPath(paths);
   const metadata = await loadModelMetadata(path);
   // One intra-op thread: the Pi's other cores are busy with the camera page and the UI.
-  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const session = await createSession(path, 1);
   try {
     checkMetadataAgainstSession(metadata, session);
   } catch (err) {
@@ -103,13 +88,9 @@ export class LocalPredictor implements Predictor {
     const t0 = performance.now();
     try {
       const input = prepareModelInput(seq, meta.seq_len);
-      const tensor = new ort.Tensor('float32', input.data, [1, input.frames, input.featureDim]);
-      const out = await model.session.run({ [meta.input.name]: tensor });
-      const raw = out[meta.output.name]?.data as Float32Array | undefined;
-      if (!raw) throw new Error(`the model gave no output "${meta.output.name}"`);
-      const probabilities = meta.output.kind === 'logits' ? softmax(raw) : Array.from(raw);
-      let top = 0;
-      for (let i = 1; i < probabilities.length; i++) if ((probabilities[i] as number) > (probabilities[top] as number)) top = i;
+      const raw = await runBatch(model.session, input.data, 1, input.frames, input.featureDim);
+      const probabilities = Array.from(meta.output.kind === 'logits' ? softmax(raw) : raw);
+      const top = argmax(probabilities);
       const inferenceMs = performance.now() - t0;
       this.stats.runs++;
       this.stats.totalMs += inferenceMs;
