@@ -58,6 +58,7 @@ export class CameraSource implements LandmarkSource, DisplaysStatus {
       mode: c.mode,
       url: this.server.url,
       fakeVideoPath: c.fakeVideoPath,
+      gpu: c.delegate === 'GPU',
       logger: this.log,
       restart: this.opts.restart,
     });

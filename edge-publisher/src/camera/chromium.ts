@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 /** Flags measured to work with Debian's Chromium and tasks-vision on CPU (issue 6). */
 export const BASE_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--no-sandbox', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ] as const;
 
@@ -17,6 +17,8 @@ export interface ChromiumOptions {
   url: string;
   /** A .y4m or .mjpeg file Chromium plays as its camera, looping. */
   fakeVideoPath?: string | undefined;
+  /** Keep the GPU for MediaPipe's GPU delegate; otherwise Chromium runs with --disable-gpu. */
+  gpu?: boolean;
   logger?: Logger;
   /** Restart backoff: doubles from `initialMs` up to `maxMs`; reset after a minute of running. */
   restart?: { initialMs: number; maxMs: number };
@@ -26,8 +28,9 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-export function chromiumArgs(opts: Pick<ChromiumOptions, 'mode' | 'fakeVideoPath'>): string[] {
+export function chromiumArgs(opts: Pick<ChromiumOptions, 'mode' | 'fakeVideoPath' | 'gpu'>): string[] {
   const args: string[] = [...BASE_FLAGS];
+  if (!opts.gpu) args.push('--disable-gpu');
   if (opts.mode === 'headless') args.unshift('--headless');
   else args.push('--kiosk', '--start-fullscreen', '--noerrdialogs', '--disable-infobars');
   // Auto-accept the camera prompt: nobody is there to click it.

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cameraConfigFromEnv, cameraEnv, chromiumArgs } from '../../src/camera/index';
+
+describe('camera settings', () => {
+  it('defaults: headless, numHands auto, mirror, CPU, 640x480, /usr/bin/chromium', () => {
+    const c = cameraConfigFromEnv({});
+    expect(c).toMatchObject({ mode: 'headless', numHands: 'auto', handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
+    expect(c.modelPath).toBeUndefined();
+    expect(c.modelCacheDir).toMatch(/\.cache\/helen$/);
+  });
+  it('refuses bad values naming every variable', () => {
+    expect(() => cameraConfigFromEnv({ HELEN_CAMERA_NUM_HANDS: '3', HELEN_CAMERA_HANDEDNESS: 'flip', HELEN_CAMERA_MODE: 'x' }))
+      .toThrow(/HELEN_CAMERA_MODE[\s\S]*HELEN_CAMERA_NUM_HANDS: must be 1, 2 or auto[\s\S]*HELEN_CAMERA_HANDEDNESS: must be one of mirror, swap, as-reported/);
+  });
+});
+
+describe('chromium flags', () => {
+  it('headless, offline, auto-accepted camera; the fake camera only with a file; GPU only for the GPU delegate', () => {
+    const base = chromiumArgs({ mode: 'headless' });
+    for (const flag of ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream']) expect(base).toContain(flag);
+    expect(base.some((a) => a.startsWith('--use-file-for-fake-video-capture'))).toBe(false);
+    const fake = chromiumArgs({ mode: 'headless', fakeVideoPath: '/tmp/x.mjpeg' });
+    expect(fake).toContain('--use-fake-device-for-media-stream');
+    expect(fake).toContain('--use-file-for-fake-video-capture=/tmp/x.mjpeg');
+    const kiosk = chromiumArgs({ mode: 'kiosk', gpu: true });
+    expect(kiosk).toContain('--kiosk');
+    expect(kiosk).not.toContain('--headless');
+    expect(kiosk).not.toContain('--disable-gpu');
+  });
+});
+
+describe('docs/camera.md', () => {
+  it('lists every camera variable with the default the parser uses', () => {
+    const doc = readFileSync(new URL('../../docs/camera.md', import.meta.url), 'utf8');
+    const rows = new Map([...doc.matchAll(/^\| `(HELEN_[A-Z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim()]));
+    for (const [name, v] of Object.entries(cameraEnv)) {
+      expect(rows.has(name), `${name} missing from docs/camera.md`).toBe(true);
+      const shown = rows.get(name) ?? '';
+      if (v.defaultText === undefined) expect(shown, name).toBe('(unset)');
+      else if (name === 'HELEN_HAND_MODEL_URL') expect(doc).toContain(v.defaultText);
+      else expect(shown, name).toBe(`\`${v.defaultText}\``);
+    }
+    expect([...rows.keys()].filter((n) => n.startsWith('HELEN_CAMERA') || n.startsWith('HELEN_HAND') || n === 'HELEN_CHROMIUM_PATH').sort())
+      .toEqual(Object.keys(cameraEnv).sort());
+  });
+});
