@@ -2,6 +2,7 @@
  * `helen models <command>`: synthetic recordings, dataset building and model checks.
  * Each command is a thin shell over the library functions the tests call too.
  */
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { generateRecordingSet } from './synthetic/recording-set';
 import { buildDataset } from './dataset/build';
@@ -74,7 +75,7 @@ const commands: Record<string, Command> = {
     options: { model: { type: 'string' }, golden: { type: 'string' }, tolerance: { type: 'string' } },
     async run(v) {
       const model = str(v, 'model', DEFAULT_MODEL_PATH);
-      const goldenPath = str(v, 'golden', v.model === undefined ? DEFAULT_GOLDEN_PATH : model.replace(/[^/\\]+$/, 'golden.json'));
+      const goldenPath = str(v, 'golden', v.model === undefined ? DEFAULT_GOLDEN_PATH : join(dirname(model), 'golden.json'));
       const meta = await loadModelMetadata(model);
       const session = await createSession(model);
       try {
