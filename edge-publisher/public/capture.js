@@ -20,8 +20,7 @@ function connect(cfg) {
   socket = new WebSocket(url);
   socket.onopen = () => {
     socketBackoff = 500;
-    $('link').textContent = 'connected';
-    $('link').className = 'ok';
+    setText('link', 'connected', 'ok');
     send({ type: 'hello', userAgent: navigator.userAgent });
     if (state.ready) send({ type: 'ready', width: state.width, height: state.height });
   };
@@ -34,8 +33,7 @@ function connect(cfg) {
     }
   };
   socket.onclose = () => {
-    $('link').textContent = 'disconnected';
-    $('link').className = 'bad';
+    setText('link', 'disconnected', 'bad');
     // The edge service may be restarting: keep trying, gently.
     setTimeout(() => connect(cfg), socketBackoff);
     socketBackoff = Math.min(socketBackoff * 2, 10000);
@@ -47,8 +45,10 @@ function send(msg) {
 }
 
 function setText(id, text, cls = '') {
-  $(id).textContent = text;
-  $(id).className = cls;
+  const el = $(id);
+  el.textContent = text;
+  el.classList.remove('ok', 'bad', 'warn');
+  if (cls) el.classList.add(cls);
 }
 
 function showStatus(s) {

@@ -76,14 +76,16 @@ describe.skipIf(skip !== null)('CameraSource: the real clip through Chromium\'s 
     const fps = got.length / seconds;
     const withHand = got.filter((f) => f.hands.length > 0).length / got.length;
     console.info(`clip: ${got.length} frames in ${seconds.toFixed(1)} s = ${fps.toFixed(1)} fps, hand in ${(withHand * 100).toFixed(1)} %, page says ${JSON.stringify(source.hub.stats)}`);
-    // The 15 fps floor assumes Chromium gets about a core. When other work swamps the
-    // machine (CI runs every suite at once on 2 cores) the floor is relaxed, loudly, so the
-    // run still checks that frames flow; the figure is printed above either way.
+    // The 15 fps floor assumes Chromium gets about a core. Only when the run falls short AND
+    // other work swamps the machine (CI runs every suite at once on 2 cores) is the floor
+    // relaxed, loudly, so the run still checks that frames flow.
     const load = loadavg()[0] ?? 0;
-    const perCore = load / availableParallelism();
-    const floor = perCore > 1.5 ? 8 : 15;
-    if (floor < 15) console.warn(`camera fps: machine overloaded (load ${load.toFixed(1)} on ${availableParallelism()} cores); checked >= ${floor} fps, NOT the 15 fps requirement`);
-    expect(fps).toBeGreaterThanOrEqual(floor);
+    if (fps < 15 && load / availableParallelism() > 1.5) {
+      console.warn(`camera fps: ${fps.toFixed(1)} with the machine overloaded (load ${load.toFixed(1)} on ${availableParallelism()} cores); checked >= 8 fps, NOT the 15 fps requirement`);
+      expect(fps).toBeGreaterThanOrEqual(8);
+    } else {
+      expect(fps).toBeGreaterThanOrEqual(15);
+    }
     expect(withHand).toBeGreaterThanOrEqual(0.9);
     for (const f of got) {
       expect(f.source).toBe('camera');
