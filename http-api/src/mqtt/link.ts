@@ -139,6 +139,10 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
         ...(config.mqttPassword === undefined ? {} : { password: config.mqttPassword }),
       });
       client.on('connect', () => {
+        // Small request/ack packets back to back: without this, Nagle's algorithm holds a
+        // PUBLISH until the peer's delayed ACK (~40 ms) and /predict at concurrency 1 takes ~90 ms.
+        const stream = client?.stream as { setNoDelay?: (on: boolean) => void } | undefined;
+        stream?.setNoDelay?.(true);
         log.info('connected to the MQTT broker');
         client?.subscribe(
           { [replyTopic]: { qos: 1 }, [workersFilter]: { qos: 1 }, [metadataTopic]: { qos: 1 } },
