@@ -113,9 +113,21 @@ describe('helen stack', () => {
     expect((res.body as { worker: string }).worker).toBeDefined();
   }, 90_000);
 
+  it('restarts a killed broker; the worker and facade reconnect', async () => {
+    const [first] = started('broker');
+    process.kill(first as number, 'SIGKILL');
+    await waitFor('a new broker', () => started('broker').find((p) => p !== first), 10_000);
+    const meta = (await request(`${http}/metadata`)).body as { feature_dim: number; seq_len: number };
+    await waitFor('/predict ok after the broker restart', async () => {
+      const r = await postJson(`${http}/predict`, { sequence: window(meta.seq_len, meta.feature_dim, 6) });
+      return r.status === 200 ? r : undefined;
+    }, 60_000, 200);
+    expect((await request(`${http}/health`)).body).toMatchObject({ status: 'ok', workers: 1 });
+  }, 90_000);
+
   it('SIGTERM stops every child and exits 0', async () => {
     const pids = logs.filter((l) => l.name === 'stack' && l.pid !== undefined).map((l) => l.pid as number);
-    expect(pids.length).toBeGreaterThanOrEqual(4); // broker, worker twice, api
+    expect(pids.length).toBeGreaterThanOrEqual(5); // broker twice, worker twice, api
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
