@@ -278,3 +278,28 @@ describe('facade with no broker at all', () => {
     }
   });
 });
+
+describe.each(brokerKinds())('facade shutdown over %s', (kind) => {
+  it('stop() answers in-flight requests with 503 instead of leaving them to time out', async () => {
+    const broker = await startTestBroker(kind);
+    const worker = await startFakeWorker(broker.url);
+    const api = createApi(apiConfig({ mqttUrl: broker.url, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
+    try {
+      const { url } = await api.start();
+      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+      worker.behave(() => ({ kind: 'silent' }));
+      const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
+      await waitFor('the request at the worker', () => (worker.seen.length > 0 ? true : undefined));
+      const t0 = Date.now();
+      await api.stop();
+      const res = await inFlight;
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'the HTTP facade is shutting down' });
+      expect(Date.now() - t0).toBeLessThan(30_000); // not the timeout
+    } finally {
+      await api.stop();
+      await worker.stop();
+      await broker.stop();
+    }
+  });
+});
