@@ -58,6 +58,7 @@ def main(argv=None) -> int:
     p.add_argument("--min-t", type=int, default=15, help="shortest partial window trained on")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--init", default=None, help="start from this checkpoint's weights (same config) to train further")
     p.add_argument("--max-minutes", type=float, default=14.0, help="stop after the epoch that crosses this")
     args = p.parse_args(argv)
 
@@ -77,6 +78,13 @@ def main(argv=None) -> int:
     cfg = {"input_dim": F, "hidden_dim": args.hidden, "num_layers": args.layers, "num_classes": C,
            "dropout": args.dropout, "bidirectional": not args.unidirectional}
     model = BiGRUClassifier(**cfg)
+    previous = None
+    if args.init:
+        init = torch.load(args.init, map_location="cpu")
+        if init.get("config") != cfg:
+            raise SystemExit(f"--init {args.init}: config {init.get('config')} differs from {cfg}")
+        model.load_state_dict(init["model_state"])
+        previous = init.get("meta", {}).get("train")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = (len(ytr) + args.batch - 1) // args.batch
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
@@ -127,6 +135,8 @@ def main(argv=None) -> int:
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
                 "epochs_run": len(history), "history": history, "seconds": round(time.time() - t0, 1),
                 "args": vars(args), "torch": torch.__version__, "min_t": min_t,
+                # Training continued from --init: its own record, so the total time stays traceable.
+                "previous": previous,
             },
         },
         "model_state": best_state,

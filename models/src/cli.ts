@@ -96,24 +96,25 @@ const commands: Record<string, Command> = {
   },
   evaluate: {
     summary: 'accuracy through onnxruntime-node: a dataset split, or fresh synthetic windows (--fresh-seed)',
-    usage: 'helen models evaluate [--model PATH] (--data DIR [--split test] | --fresh-seed S [--per-class 20]) [--time T]',
+    usage: 'helen models evaluate [--model PATH] (--data DIR [--split test] | --fresh-seed S [--per-class 20]) [--time T] [--batch 256]',
     options: {
       model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, 'fresh-seed': { type: 'string' },
-      'per-class': { type: 'string' }, time: { type: 'string' },
+      'per-class': { type: 'string' }, time: { type: 'string' }, batch: { type: 'string' },
     },
     async run(v) {
       const model = str(v, 'model', DEFAULT_MODEL_PATH);
       const meta = await loadModelMetadata(model);
       const time = v.time === undefined ? undefined : int(v, 'time');
+      const batch = int(v, 'batch', 256);
       if (v['fresh-seed'] !== undefined) {
         const w = syntheticWindows({ seed: int(v, 'fresh-seed'), perClass: int(v, 'per-class', 20), seqLen: meta.seq_len, useZ: meta.use_z });
-        const e = await evaluateWindows(model, w, CLASS_LABELS, time ?? meta.seq_len);
+        const e = await evaluateWindows(model, w, CLASS_LABELS, time ?? meta.seq_len, batch);
         process.stdout.write(formatEvaluation(e, `${meta.model_id} on fresh synthetic windows (seed ${String(v['fresh-seed'])})`) + '\n');
         return 0;
       }
       const split = str(v, 'split', 'test');
       if (!(SPLITS as readonly string[]).includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
-      const e = await evaluateDataset(model, str(v, 'data'), split as Split, time);
+      const e = await evaluateDataset(model, str(v, 'data'), split as Split, time, batch);
       process.stdout.write(formatEvaluation(e, `${meta.model_id} on ${str(v, 'data')} (${split})`) + '\n');
       return 0;
     },

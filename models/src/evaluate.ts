@@ -18,6 +18,7 @@ export interface Evaluation {
   /** Off-diagonal confusion counts, largest first. */
   confusions: { expected: string; predicted: string; count: number }[];
   elapsedMs: number;
+  batch: number;
 }
 
 export interface Windows { X: Float32Array; y: Int32Array; count: number; seqLen: number; featureDim: number }
@@ -60,13 +61,13 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
     .filter((c) => !c.diag && c.count > 0)
     .map(({ expected, predicted, count }) => ({ expected, predicted, count }))
     .sort((a, b) => b.count - a.count);
-  return { windows: w.count, time, accuracy: w.count ? correct / w.count : NaN, perClass, confusions, elapsedMs: performance.now() - t0 };
+  return { windows: w.count, time, batch, accuracy: w.count ? correct / w.count : NaN, perClass, confusions, elapsedMs: performance.now() - t0 };
 }
 
-export async function evaluateDataset(onnxPath: string, datasetDir: string, split: Split = 'test', time?: number): Promise<Evaluation> {
+export async function evaluateDataset(onnxPath: string, datasetDir: string, split: Split = 'test', time?: number, batch?: number): Promise<Evaluation> {
   const { meta, splits } = await readDataset(datasetDir);
   const s = splits[split];
-  return evaluateWindows(onnxPath, { X: s.X, y: s.y, count: s.count, seqLen: meta.seq_len, featureDim: meta.feature_dim }, meta.class_labels, time ?? meta.seq_len);
+  return evaluateWindows(onnxPath, { X: s.X, y: s.y, count: s.count, seqLen: meta.seq_len, featureDim: meta.feature_dim }, meta.class_labels, time ?? meta.seq_len, batch);
 }
 
 /** Windows from new synthetic recordings, through the same feature code, in memory. */
@@ -93,7 +94,8 @@ export function syntheticWindows(opts: { seed: number; perClass: number; frames?
 }
 
 export function formatEvaluation(e: Evaluation, title: string): string {
-  const lines = [`${title}: ${(100 * e.accuracy).toFixed(2)}% of ${e.windows} windows at T=${e.time} (${e.elapsedMs.toFixed(0)} ms)`];
+  const perWindow = e.windows ? e.elapsedMs / e.windows : NaN;
+  const lines = [`${title}: ${(100 * e.accuracy).toFixed(2)}% of ${e.windows} windows at T=${e.time} (batch ${e.batch}: ${e.elapsedMs.toFixed(0)} ms, ${perWindow.toFixed(3)} ms/window)`];
   lines.push('| class | windows | correct | accuracy |', '| --- | ---: | ---: | ---: |');
   for (const p of e.perClass) lines.push(`| ${p.label} | ${p.windows} | ${p.correct} | ${(100 * p.accuracy).toFixed(1)}% |`);
   lines.push('', e.confusions.length ? 'confusions (expected -> predicted: windows):' : 'confusions: none');

@@ -13,7 +13,7 @@ export type ScriptStep = { label: StepLabel; durationMs: number };
 /** Width / height of the simulated camera (640x480): normalized x and y have different units. */
 export const ASPECT = 4 / 3;
 /** Bumped whenever the generator's output for a given seed changes (recorded in datasets). */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const DEFAULT_FPS = 30;
 /** How long consecutive script steps take to morph into each other. */
 const BLEND_MS = 300;

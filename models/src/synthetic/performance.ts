@@ -60,7 +60,8 @@ function jitterAngles(a: HandAngles, rng: Rng, sd: number): HandAngles {
 }
 
 function makePlan(rng: Rng, side: Side, base: HandState, motion: HandPlan['motion']): HandPlan {
-  const unsure = rng.chance(0.08);
+  // MediaPipe is usually sure of the handedness; when it is not, the slot goes by x position.
+  const unsure = rng.chance(0.04);
   return {
     side,
     // An unsure tracker reports a low score and sometimes the wrong hand; slotting then goes by position.
@@ -87,7 +88,7 @@ function place(rng: Rng, pose: Pick<PoseSpec, 'roll' | 'pitch' | 'yaw'>, side: S
     yaw: (pose.yaw ?? 0) + rng.uniform(-25, 25),
     scale,
     // In a mirrored selfie image a right hand sits on the right half, more or less.
-    cx: 0.5 + toSide * rng.uniform(-0.05, 0.22),
+    cx: 0.5 + toSide * rng.uniform(0.0, 0.25),
     cy: rng.uniform(0.5, 0.85),
   };
 }
@@ -122,7 +123,11 @@ function solvePinchFor(angles: HandAngles, rng: Rng): HandAngles {
 function idleHand(rng: Rng, side: Side, motion: 'rest' | 'wander'): HandPlan {
   const angles = jitterAngles(relaxedAngles(), rng, 10);
   const state = place(rng, { pitch: rng.uniform(20, 55) }, side, angles);
-  if (motion === 'rest') state.cy = rng.uniform(0.8, 0.97);
+  if (motion === 'rest') {
+    // A resting hand hangs low on its own side of the body, out of the signing hand's way.
+    state.cy = rng.uniform(0.8, 0.97);
+    state.cx = 0.5 + (side === 'Right' ? 1 : -1) * rng.uniform(0.15, 0.35);
+  }
   return makePlan(rng, side, state, motion);
 }
 
