@@ -42,6 +42,8 @@ export interface DecisionOutcome {
   entropy: number;
   /** The prediction was for a window from before the last gate reset, and was ignored. */
   stale?: boolean;
+  /** Which enter conditions held (diagnostics: why a sign did or did not fire). */
+  checks?: { prob: boolean; margin: boolean; entropy: boolean; area: boolean; motion: boolean; static: boolean; staticStrong: boolean; early: boolean; handScore: boolean };
 }
 
 export function entropy(probs: ArrayLike<number>, eps = 1e-8): number {
@@ -168,7 +170,13 @@ export class DecisionEngine {
         this.votes.length = 0;
       }
     }
-    const out: DecisionOutcome = { ...base, active: this.active };
+    const out: DecisionOutcome = {
+      ...base, active: this.active,
+      checks: {
+        prob: p1 >= s.probEnter, margin: margin >= s.marginEnter, entropy: h <= s.entropyEnter, area: area >= s.areaTotal,
+        motion: stats.motion >= s.motionEnter, static: isStatic, staticStrong, early, handScore: stats.handScore >= s.minHandScore,
+      },
+    };
     if (fired) out.fired = fired;
     if (suppressed) out.suppressed = suppressed;
     return out;

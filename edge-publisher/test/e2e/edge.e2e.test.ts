@@ -18,8 +18,10 @@ import { SyntheticSource } from '../../src/sources/synthetic';
 import type { LandmarkSource } from '../../src/sources/source';
 import { openSse, silent, startRecorder, waitFor, type Recorder } from '../helpers';
 
-const haveModel = existsSync(DEFAULT_MODEL_PATH);
-if (!haveModel) console.warn(`SKIPPED edge end-to-end: no model at ${DEFAULT_MODEL_PATH}`);
+// Like the worker, the suite honours HELEN_MODEL_PATHS (test-only read of process.env).
+const MODEL = process.env.HELEN_MODEL_PATHS?.split(':')[0] || DEFAULT_MODEL_PATH;
+const haveModel = existsSync(MODEL);
+if (!haveModel) console.warn(`SKIPPED edge end-to-end: no model at ${MODEL}`);
 
 const DEVICE = 'pi-e2e';
 const topics = createTopics('helen/v1');
@@ -86,7 +88,7 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
   }
 
   async function startWorker(): Promise<void> {
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_WORKER_ID: 'w-e2e', HELEN_LOG_LEVEL: 'silent', HELEN_WORKER_INFERENCE_THREAD: 'main' }), { logger: silent });
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_WORKER_ID: 'w-e2e', HELEN_MODEL_PATHS: MODEL, HELEN_LOG_LEVEL: 'silent', HELEN_WORKER_INFERENCE_THREAD: 'main' }), { logger: silent });
     await worker.start();
   }
 
@@ -99,7 +101,7 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
     const config = edgeConfigFromEnv({
       HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_DEVICE_ID: DEVICE, HELEN_EDGE_SOURCE: 'synthetic',
       HELEN_BACKEND_GESTURE_URL: recorder.url, HELEN_EDGE_UI_PORT: '0', HELEN_EDGE_METADATA_TIMEOUT: '10',
-      HELEN_EDGE_STATS_INTERVAL: '0', HELEN_LOG_LEVEL: 'silent', ...env,
+      HELEN_EDGE_STATS_INTERVAL: '0', HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL, ...env,
     });
     const source = new Watched(new SyntheticSource({ script: parseScript(script), seed: SEED, fps: 30 }));
     const edge = createEdge(config, { source, log: silent });
