@@ -39,6 +39,12 @@ class Synchronous implements Predictor {
     this.last = this.inner.predict(...a);
     return this.last;
   }
+  /** The request the last frame started, if any (and forget it). */
+  take(): Promise<PredictOutcome> | undefined {
+    const l = this.last;
+    this.last = undefined;
+    return l;
+  }
 }
 
 const expected = SCRIPT.filter((s) => s.label !== 'idle' && s.label !== 'none').map((s) => s.label);
@@ -57,7 +63,6 @@ for (const stride of STRIDES) {
     const pipeline = new EdgePipeline({
       model: { seqLen: 30, useZ: false, featureDim: 84, labels: CLASS_LABELS }, decision, stride, deviceId: 'sweep', sessionId: 'sweep', predictor, sinks: [], log: silent,
     });
-    const stepOf = new Map<number, { label: string; first: number }>();
     const fired: string[] = [];
     let current: { label: string; first: number } | undefined;
     pipeline.onEvent((e, d) => {
@@ -71,10 +76,9 @@ for (const stride of STRIDES) {
     });
     for (const f of scriptedStream({ seed, script: SCRIPT as Parameters<typeof scriptedStream>[0]['script'], startTs: 1_700_000_000_000 }) as Generator<LandmarkFrame>) {
       if (!current || current.label !== f.label) current = { label: f.label ?? '?', first: f.ts };
-      stepOf.set(f.ts, current);
-      predictor.last = undefined;
       pipeline.onFrame(f);
-      if (predictor.last) await predictor.last;
+      const pending = predictor.take();
+      if (pending) await pending;
       await new Promise((r) => setImmediate(r));
     }
     requests += pipeline.counters.requests;
