@@ -1,0 +1,109 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLASS_LABELS, featureDim, type ModelMetadata } from '@helen/schemas';
+import {
+  DEFAULT_GOLDEN_PATH, DEFAULT_METADATA_PATH, DEFAULT_MODEL_DIR, DEFAULT_MODEL_PATH, checkGolden,
+  checkMetadataAgainstSession, createSession, evaluateWindows, loadModelMetadata, readGolden, runBatch,
+  sha256File, syntheticWindows, type Session,
+} from '../src/index';
+
+/** Never used for training data: the default model's recordings came from seed 1 (see its provenance). */
+const FRESH_SEED = 20_240_611;
+
+let session: Session;
+let meta: ModelMetadata;
+let tmp: string;
+beforeAll(async () => {
+  meta = await loadModelMetadata(DEFAULT_MODEL_PATH);
+  session = await createSession(DEFAULT_MODEL_PATH);
+  tmp = await mkdtemp(join(tmpdir(), 'helen-model-'));
+});
+afterAll(async () => {
+  await session?.release();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('default model files', () => {
+  it('live at the exported paths', () => {
+    expect(DEFAULT_MODEL_PATH).toBe(join(DEFAULT_MODEL_DIR, 'model.onnx'));
+    expect(DEFAULT_METADATA_PATH).toBe(join(DEFAULT_MODEL_DIR, 'metadata.json'));
+    expect(DEFAULT_MODEL_DIR.endsWith(join('models', 'helen-bigru'))).toBe(true);
+  });
+
+  it('have metadata that matches the contract and the ONNX session', async () => {
+    expect(meta.class_labels).toEqual([...CLASS_LABELS]);
+    expect(meta.feature_dim).toBe(featureDim(meta.use_z));
+    expect(meta.model_id).toBe(`${meta.name}@${(await sha256File(DEFAULT_MODEL_PATH)).slice(0, 12)}`);
+    expect(meta.output.kind).toBe('logits');
+    expect(session.inputNames).toEqual([meta.input.name]);
+    expect(session.outputNames).toEqual([meta.output.name]);
+    expect(() => checkMetadataAgainstSession(meta, session)).not.toThrow();
+  });
+
+  it('runs partial windows (T < seq_len) and batches', async () => {
+    const F = meta.feature_dim;
+    const out = await runBatch(session, new Float32Array(3 * 15 * F).fill(0.5), 3, 15, F);
+    expect(out).toHaveLength(3 * meta.num_classes);
+    expect(Array.from(out.subarray(0, meta.num_classes))).toEqual(Array.from(out.subarray(meta.num_classes, 2 * meta.num_classes)));
+  });
+});
+
+describe('metadata checks catch drift', () => {
+  const variant = async (edit: (m: Record<string, unknown>) => void): Promise<string> => {
+    const d = await mkdtemp(join(tmp, 'v-'));
+    await copyFile(DEFAULT_MODEL_PATH, join(d, 'model.onnx'));
+    const m = JSON.parse(await readFile(DEFAULT_METADATA_PATH, 'utf8')) as Record<string, unknown>;
+    edit(m);
+    await writeFile(join(d, 'metadata.json'), JSON.stringify(m));
+    return join(d, 'model.onnx');
+  };
+
+  it('refuses metadata of another ONNX file (sha256)', async () => {
+    const p = await variant((m) => { m.sha256 = 'a'.repeat(64); m.model_id = `x@${'a'.repeat(12)}`; });
+    await expect(loadModelMetadata(p)).rejects.toThrow(/sha256 aaaaaaaaaaaa\.\.\. is not the ONNX file's/);
+  });
+
+  it('refuses metadata that breaks the schema, naming the field', async () => {
+    const p = await variant((m) => { delete m.seq_len; });
+    await expect(loadModelMetadata(p)).rejects.toThrow(/metadata\.json: .*seq_len/);
+  });
+
+  it('names an input, output or dimension the session does not have', () => {
+    const bad = (patch: Partial<ModelMetadata>) => () => checkMetadataAgainstSession({ ...meta, ...patch }, session);
+    expect(bad({ input: { ...meta.input, name: 'x' } })).toThrow(/input: metadata names "x"/);
+    expect(bad({ output: { ...meta.output, name: 'probs' } })).toThrow(/output: metadata names "probs"/);
+    expect(bad({ feature_dim: 126 })).toThrow(/last dim 84, metadata feature_dim 126/);
+    expect(bad({ num_classes: 21 })).toThrow(/metadata num_classes 21/);
+  });
+});
+
+describe('default model numbers', () => {
+  it('reproduces PyTorch on every golden vector within 1e-4 (onnxruntime-node)', async () => {
+    const golden = await readGolden(DEFAULT_GOLDEN_PATH);
+    expect(golden.sha256).toBe(meta.sha256);
+    expect(golden.tolerance).toBeLessThanOrEqual(1e-4);
+    expect(new Set(golden.cases.map((c) => c.kind))).toEqual(new Set(['random', 'real']));
+    expect(golden.cases.some((c) => c.kind === 'real' && c.shape[1] < meta.seq_len)).toBe(true);
+    const results = await checkGolden(DEFAULT_MODEL_PATH, golden, 1e-4);
+    for (const r of results) expect(r.maxAbsDiff, r.name).toBeLessThanOrEqual(1e-4);
+    // The real windows are predicted as the class they were recorded as.
+    for (const c of golden.cases.filter((x) => x.kind === 'real')) {
+      const best = c.expected.indexOf(Math.max(...c.expected));
+      expect(meta.class_labels[best], c.name).toBe(c.label);
+    }
+  });
+
+  it('classifies fresh synthetic windows (a seed never used in training) at >= 97%', async () => {
+    const training = (meta.provenance as { training?: { dataset_source?: { seed?: number } } } | undefined)?.training;
+    expect(training?.dataset_source?.seed).not.toBe(FRESH_SEED);
+    const windows = syntheticWindows({ seed: FRESH_SEED, perClass: 12, seqLen: meta.seq_len, useZ: meta.use_z });
+    expect(windows.count).toBe(22 * 12 * 2);
+    const full = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels);
+    expect(full.accuracy).toBeGreaterThanOrEqual(0.97);
+    // Partial windows (what the edge sends while its window fills) work too.
+    const partial = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels, 15);
+    expect(partial.accuracy).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+});
