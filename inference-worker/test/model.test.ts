@@ -47,6 +47,14 @@ describe('model loading', () => {
     await worker.stop();
   });
 
+  it('refuses to start when the metadata feature_dim is not the model input width', async () => {
+    const onnx = modelCopy('bad-dim', (m) => {
+      m.feature_dim = 126;
+      m.input = { ...(m.input as object), shape: ['batch', 'time', 126] };
+    });
+    await expect(loadModel([onnx], 'worker-thread', { intraOpThreads: 1, spinning: false })).rejects.toThrow(/does not match.*126/);
+  });
+
   it('refuses to start when the metadata names an output the model does not have', async () => {
     const onnx = modelCopy('bad-output', (m) => (m.output = { name: 'probs', kind: 'probabilities' }));
     await expect(loadModel([onnx], 'main', { intraOpThreads: 1, spinning: false })).rejects.toThrow(/does not match/);
