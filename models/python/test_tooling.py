@@ -21,8 +21,8 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export  # noqa: E402
 import train  # noqa: E402
-from helen_model import (BiGRUClassifier, CheckpointError, LABEL_TABLE, class_labels, label_for,  # noqa: E402
-                         validate_checkpoint)
+from helen_model import (BiGRUClassifier, CheckpointError, LABEL_TABLE, build_model, class_labels,  # noqa: E402
+                         label_for, validate_checkpoint)
 
 REPO = export.REPO
 
@@ -79,8 +79,6 @@ class CheckpointValidation(unittest.TestCase):
         ckpt = tiny_checkpoint(**{"config.hidden_dim": 16})
         cfg, _, state = validate_checkpoint(ckpt)
         with self.assertRaises(CheckpointError) as ctx:
-            export.load_checkpoint  # noqa: B018 - the same path load_checkpoint takes
-            from helen_model import build_model
             build_model(cfg, state)
         self.assertIn("model_state.", str(ctx.exception))
 
@@ -157,6 +155,20 @@ class ExportRoundTrip(unittest.TestCase):
         code, err = run_export([bad, "--out-dir", out])
         self.assertEqual(code, 2)
         self.assertIn("config.input_dim", err)
+        self.assertFalse(os.path.exists(out))
+
+
+    def test_a_parity_failure_fails_the_export_and_writes_nothing(self):
+        # A negative tolerance makes every golden case fail in `helen models verify`.
+        out = os.path.join(self.tmp.name, "parity-out")
+        saved = export.TOLERANCE
+        export.TOLERANCE = -1.0
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), self.assertRaises(SystemExit) as ctx:
+                run_export([self.ckpt, "--out-dir", out])
+        finally:
+            export.TOLERANCE = saved
+        self.assertIn("models verify", str(ctx.exception))
         self.assertFalse(os.path.exists(out))
 
 

@@ -87,7 +87,6 @@ export function* scriptedStream(opts: StreamOptions): Generator<LandmarkFrame> {
       };
       frameIndex++;
     }
-    if (frames === 0) last = new Map();
   }
 }
 
