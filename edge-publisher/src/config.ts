@@ -20,7 +20,7 @@ export interface ScriptStep {
 }
 
 /** Default stride; see README "Choosing the stride" for the measurement behind it. */
-export const DEFAULT_STRIDE = 2;
+export const DEFAULT_STRIDE = 1;
 export const DEFAULT_GESTURE_URL = 'http://127.0.0.1:5000/gestures/gesture-key';
 export const DEFAULT_SYNTHETIC_SCRIPT = 'idle:2000,Inicio:1500,idle:1500,Reloj:1500,idle:2000';
 
@@ -75,7 +75,7 @@ export const edgeEnv = {
   HELEN_EDGE_SYNTHETIC_LOOP: envVar.bool('run the synthetic script again when it ends', false),
   HELEN_EDGE_STRIDE: envVar.int('send a window every k frames', DEFAULT_STRIDE, { min: 1, max: 120 }),
   HELEN_EDGE_ENCODING: envVar.oneOf('request body encoding on MQTT', ['f16', 'f32', 'json'] as const, 'f16'),
-  HELEN_EDGE_MAX_IN_FLIGHT: envVar.int('unanswered MQTT requests at most; a newer window supersedes the oldest', 2, { min: 1, max: 32 }),
+  HELEN_EDGE_MAX_IN_FLIGHT: envVar.int('unanswered MQTT requests at most; a newer window supersedes the oldest', 4, { min: 1, max: 32 }),
   HELEN_EDGE_REQUEST_TIMEOUT: envVar.number('seconds a request may wait for its reply (also its deadline)', 1.0, { min: 0.05, max: 60 }),
   HELEN_EDGE_METADATA_TIMEOUT: envVar.number('seconds to wait for the retained model metadata at start-up', 15, { min: 0.1, max: 3600 }),
   HELEN_EDGE_FALLBACK: envVar.bool('run the model locally when the cloud does not answer', true),

@@ -9,6 +9,8 @@ export const silent = pino({ level: 'silent' });
 export interface Recorder {
   url: string;
   bodies: string[];
+  /** Date.now() when each body had fully arrived. */
+  times: number[];
   /** Set to hold responses until released. */
   hold: boolean;
   release(): void;
@@ -17,7 +19,7 @@ export interface Recorder {
 
 export async function startRecorder(path = '/gestures/gesture-key'): Promise<Recorder> {
   const held: (() => void)[] = [];
-  const rec: Partial<Recorder> & { bodies: string[]; hold: boolean } = { bodies: [], hold: false };
+  const rec: Partial<Recorder> & { bodies: string[]; times: number[]; hold: boolean } = { bodies: [], times: [], hold: false };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => {
@@ -25,6 +27,7 @@ export async function startRecorder(path = '/gestures/gesture-key'): Promise<Rec
         if (!res.writableEnded) res.writeHead(req.url === path ? 200 : 404, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       };
       rec.bodies.push(body);
+      rec.times.push(Date.now());
       if (rec.hold) held.push(answer);
       else answer();
     });
