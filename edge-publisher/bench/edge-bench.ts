@@ -104,7 +104,9 @@ async function run(stream: LandmarkFrame[], stride: number, predictor: Predictor
     pipeline.onFrame(stream[i] as LandmarkFrame);
     if (i % 8 === 0) await new Promise((r) => setImmediate(r));
   }
-  await new Promise((r) => setTimeout(r, 50));
+  // Every request answered before the clock stops (the local model queues them).
+  const c = pipeline.counters;
+  while (c.results + c.superseded + c.timeouts + c.unavailable + c.errors < c.requests) await new Promise((r) => setTimeout(r, 5));
   const cpu = process.cpuUsage(cpu0);
   return { cpuMsPerSec: (cpu.user + cpu.system) / 1000 / (stream.length / 30), requests: pipeline.counters.requests, events, pipeline };
 }
@@ -127,12 +129,11 @@ async function main(): Promise<void> {
   }
   const local = new LocalPredictor([DEFAULT_MODEL_PATH], silent);
   await local.load();
-  console.log('\nwith the local ONNX model answering (the offline fallback), per stride: CPU, requests, events fired:');
+  console.log('\nwith the local ONNX model answering (the offline fallback), per stride:');
   for (const stride of STRIDES) {
     const r = await run(stream, stride, local);
-    await new Promise((res) => setTimeout(res, 200));
-    const labels = r.events.map((e) => e.label).join(' ');
-    console.log(`  stride ${stride}: ${r.cpuMsPerSec.toFixed(1)} ms CPU/s, ${(r.requests / SECONDS).toFixed(1)} req/s, ${r.events.length} events: ${labels.slice(0, 120)}`);
+    const open = await run(stream, stride, local, { presenceEnter: 0, presenceExit: 0, areaSingle: 0, areaTotal: 0 });
+    console.log(`  stride ${stride}: ${r.cpuMsPerSec.toFixed(1)} ms CPU/s at ${(r.requests / SECONDS).toFixed(1)} req/s; gates forced open: ${open.cpuMsPerSec.toFixed(1)} ms CPU/s at ${(open.requests / SECONDS).toFixed(1)} req/s (${(local.stats.totalMs / local.stats.runs).toFixed(2)} ms per run so far)`);
   }
   await local.stop();
 }
