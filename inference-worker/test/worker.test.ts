@@ -38,8 +38,8 @@ describe.each(brokerKinds())('inference worker on %s', (kind) => {
   });
   topics = freshTopics();
 
-  it('answers JSON, binary f16 and binary f32 requests with their own ids, at the request QoS', async () => {
-    const w = await worker({ HELEN_WORKER_ID: 'w-answers' });
+  it.each(['main', 'worker-thread'])('answers JSON, binary f16 and binary f32 requests with their own ids, at the request QoS (session on %s)', async (layout) => {
+    const w = await worker({ HELEN_WORKER_ID: 'w-answers', HELEN_WORKER_INFERENCE_THREAD: layout });
     const r = await requester();
     await r.sendJson('json-1', sequence(30), 0);
     await r.sendBinary('f16-1', sequence(30, 84, 2), 'f16', 1);
