@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
-import { startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
 import { createTopics, decodeRequest, encodeReply, type DecodedRequest, type FeatureSequence } from '@helen/schemas';
 import { MqttLink } from '../../src/mqtt/link';
 import { MqttPredictor } from '../../src/predict/mqtt-predictor';
 import { silent, waitFor } from '../helpers';
 
 /*
- * The request/reply path against a real broker (in-process aedes on port 0). The "worker"
+ * The request/reply path against a real broker (in-process aedes on port 0, and Mosquitto). The "worker"
  * here is a test client that decodes each request and answers when the test says so, which
  * is what supersession and timeouts need; the real worker runs in the end-to-end suite.
  */
@@ -29,7 +29,8 @@ function answer(req: DecodedRequest, label = 'Inicio'): Buffer {
   });
 }
 
-describe('MQTT requests and replies', () => {
+// The same suite against aedes and, where installed, Mosquitto 2: nothing aedes-only.
+describe.each(brokerKinds())('MQTT requests and replies (%s)', (kind) => {
   let broker: TestBroker;
   let worker: MqttClient;
   let link: MqttLink;
@@ -37,7 +38,7 @@ describe('MQTT requests and replies', () => {
 
   beforeEach(async () => {
     requests.length = 0;
-    broker = await startTestBroker('aedes');
+    broker = await startTestBroker(kind);
     worker = await mqtt.connectAsync(broker.url, { clientId: 'fake-worker' });
     await worker.subscribeAsync(topics.predict(DEVICE), { qos: 0 });
     worker.on('message', (_t, payload) => requests.push({ req: decodeRequest(payload), bytes: payload.length }));
