@@ -81,6 +81,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
   let statsTimer: NodeJS.Timeout | undefined;
   let lastGesture: EdgeDisplayStatus['lastGesture'];
   let started = false;
+  let stopping = false;
 
   function status(): EdgeStatus {
     return {
@@ -193,6 +194,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
             display();
           },
           connection: (up) => {
+            if (stopping) return;
             if (!up) {
               mqttPredictor?.cancelAll({ kind: 'unavailable', reason: 'lost the MQTT broker' });
               router?.primaryDown('lost the MQTT broker');
@@ -234,6 +236,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       display();
     },
     async stop() {
+      stopping = true;
       clearInterval(statsTimer);
       await source?.stop().catch((err: Error) => log.warn({ err: err.message }, 'source stop failed'));
       pipeline?.stop();

@@ -70,7 +70,7 @@ export class MqttLink {
     const t = this.topics;
     const id = this.opts.deviceId;
     const statusTopic = t.deviceStatus(id);
-    this.log.info({ url: this.opts.url, device: id }, 'connecting to the MQTT broker');
+    this.log.info({ url: this.opts.url }, 'connecting to the MQTT broker');
     const client = mqtt.connect(this.opts.url, {
       clientId: `helen-edge-${id}-${process.pid}`.slice(0, 64),
       clean: true,
