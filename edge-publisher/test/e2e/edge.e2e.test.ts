@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createBroker, type HelenBroker } from '@helen/broker';
+import { apiConfigFromEnv, createApi } from '@helen/http-api';
 import { createWorker, workerConfigFromEnv, type Worker } from '@helen/inference-worker';
 import { DEFAULT_MODEL_PATH } from '@helen/models';
 import { createTopics, type GestureEvent, type LandmarkFrame } from '@helen/schemas';
@@ -214,5 +215,31 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
       i++;
     }
     expect(r.edge.pipeline?.counters.results).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('runs in HTTP mode against the real facade (/metadata, /predict) and fires the same gestures', async () => {
+    await startBroker();
+    await startWorker();
+    const api = createApi(apiConfigFromEnv({ HELEN_MQTT_URL: `mqtt://127.0.0.1:${port}`, HELEN_HTTP_HOST: '127.0.0.1', HELEN_HTTP_PORT: '0', HELEN_LOG_LEVEL: 'silent' }));
+    const { url } = await api.start();
+    try {
+      // The facade answers 503 until it has seen the worker and the metadata.
+      const until = Date.now() + 10_000;
+      while ((await fetch(`${url}/health`)).status !== 200 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const r = await startEdge(SCRIPT, { HELEN_CLOUD_API_URL: url, HELEN_CLOUD_TIMEOUT: '2' });
+      await r.source.finished;
+      await new Promise((res) => setTimeout(res, 800));
+      const http = r.recorder.bodies.map((b) => JSON.parse(b) as GestureEvent);
+      console.log(`HTTP mode: ${JSON.stringify(http.map((e) => [e.gesture, e.served_by]))}, stats ${JSON.stringify(r.edge.metrics().http)}`);
+      expect(r.edge.status().mode).toBe('http');
+      expect(labels(http)).toEqual(['Inicio', 'Reloj']);
+      expect(http.every((e) => e.served_by === 'http')).toBe(true);
+      // No MQTT in HTTP mode: the gestures topic stays silent.
+      expect(r.mqttEvents).toEqual([]);
+    } finally {
+      run?.sse.close();
+      await run?.edge.stop();
+      await api.stop();
+    }
   }, 60_000);
 });
