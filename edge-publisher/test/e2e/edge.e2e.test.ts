@@ -16,7 +16,7 @@ import { createEdge, type Edge } from '../../src/app';
 import { edgeConfigFromEnv, parseScript } from '../../src/config';
 import type { GestureDecision } from '../../src/decision/engine';
 import { SyntheticSource } from '../../src/sources/synthetic';
-import type { LandmarkSource } from '../../src/sources/source';
+import type { DisplaysStatus, EdgeDisplayStatus, LandmarkSource } from '../../src/sources/source';
 import { openSse, silent, startRecorder, waitFor, type Recorder } from '../helpers';
 
 // Like the worker, the suite honours HELEN_MODEL_PATHS (test-only read of process.env).
@@ -38,10 +38,14 @@ const SEED = Number(process.env.HELEN_TEST_EDGE_SEED ?? 1);
  */
 const RELAXED = { HELEN_DECISION_MOTION_ENTER: '0', HELEN_DECISION_MOTION_EXIT: '0', HELEN_DECISION_AREA_SINGLE: '0', HELEN_DECISION_AREA_TOTAL: '0' };
 
-/** Wraps a source to remember when each script step's frames were captured. */
-class Watched implements LandmarkSource {
+/** Wraps a source to remember when each script step's frames were captured, and what the edge displayed. */
+class Watched implements LandmarkSource, DisplaysStatus {
   readonly kind = 'synthetic' as const;
   readonly steps: { label: string; first: number; last: number }[] = [];
+  readonly shown: EdgeDisplayStatus[] = [];
+  showStatus(status: EdgeDisplayStatus) {
+    this.shown.push(status);
+  }
   constructor(private readonly inner: LandmarkSource) {}
   get finished() {
     return this.inner.finished;
@@ -157,6 +161,10 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
     expect(labels(sse)).toEqual(['Inicio', 'Reloj']);
     expect(http.every((e) => e.served_by === 'cloud' && e.source === 'edge-publisher' && e.device === DEVICE)).toBe(true);
     expect(r.edge.pipeline?.counters.results).toBeGreaterThan(20);
+    // A source that can display (the camera page) is kept up to date.
+    const last = r.source.shown[r.source.shown.length - 1];
+    expect(last).toMatchObject({ broker: 'connected', workersOnline: 1, fallbackActive: false, lastGesture: { label: 'Reloj' } });
+    expect(last?.prediction?.servedBy).toBe('cloud');
   }, 60_000);
 
   it('survives the broker going away mid-stream, reconnects and goes on', async () => {
