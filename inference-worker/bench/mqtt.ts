@@ -5,7 +5,7 @@
  *   2. closed-loop throughput at concurrency 32 (requests/s, p50/p99);
  *   3. responsiveness under that load: round trip of an invalid request (answered without
  *      inference) probed every 20 ms while the 32 requesters keep the model busy.
- *   npx tsx inference-worker/bench/mqtt.ts [seconds-per-phase]
+ *   [BENCH_QOS=1] [BENCH_LAYOUTS=main,worker-thread] npx tsx inference-worker/bench/mqtt.ts [seconds-per-phase]
  */
 import { createBroker } from '@helen/broker';
 import mqtt from 'mqtt';
@@ -14,6 +14,8 @@ import { spawnWorkerProcess } from '../src/testing';
 import { ms, summary } from './stats';
 
 const seconds = Number(process.argv[2] ?? 5);
+// Request QoS (BENCH_QOS=1 is what the HTTP facade sends). Bench-only knob, not a service setting.
+const qos = (Number(process.env.BENCH_QOS ?? 0) === 1 ? 1 : 0) as 0 | 1;
 const topics = createTopics();
 const F = 84;
 const T = 30;
@@ -27,6 +29,8 @@ async function measure(layout: 'main' | 'worker-thread'): Promise<void> {
   const proc = spawnWorkerProcess({ HELEN_MQTT_URL: url, HELEN_WORKER_ID: `bench-${layout}`, HELEN_WORKER_INFERENCE_THREAD: layout, HELEN_LOG_LEVEL: 'info' });
   await proc.ready;
   const client = await mqtt.connectAsync(url, { protocolVersion: 4 });
+  // The requester's own Nagle delay would otherwise hide the worker's figures at QoS 1.
+  (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   const replyTo = topics.apiReplies('bench');
   const waiting = new Map<string, (err: boolean) => void>();
   client.on('message', (_t, payload) => {
@@ -42,7 +46,7 @@ async function measure(layout: 'main' | 'worker-thread'): Promise<void> {
     const t0 = performance.now();
     return new Promise<number>((resolve) => {
       waiting.set(id, () => resolve(performance.now() - t0));
-      client.publish(topics.predict('bench'), body, { qos: 0 });
+      client.publish(topics.predict('bench'), body, { qos });
     });
   };
   // Probes carry their own id in the payload; the worker answers them without inference.
@@ -87,7 +91,7 @@ async function measure(layout: 'main' | 'worker-thread'): Promise<void> {
   if (code !== 0) console.log(`worker exit code ${code}`);
 }
 
-console.log(`aedes in-process on ${url}; worker: own process; T=${T} f16 binary requests, QoS 0; ${seconds} s per phase`);
+console.log(`aedes in-process on ${url}; worker: own process; T=${T} f16 binary requests, QoS ${qos}; ${seconds} s per phase`);
 const layouts = (process.env.BENCH_LAYOUTS ?? 'main,worker-thread').split(',') as ('main' | 'worker-thread')[];
 for (const layout of layouts) await measure(layout);
 await broker.stop();

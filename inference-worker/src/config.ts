@@ -55,7 +55,7 @@ export const workerEnv = {
   HELEN_WORKER_QUEUE_LIMIT: envVar.int('requests held waiting for a batch; past it a request gets a queue_full error', 1024, { min: 1, max: 1_000_000 }),
   HELEN_ORT_INTRA_OP_THREADS: envVar.int('ONNX Runtime intra-op threads (0 = ONNX Runtime decides)', 1, { min: 0, max: 256 }),
   HELEN_ORT_SPINNING: envVar.bool('let ONNX Runtime threads spin-wait between ops (burns CPU when idle)', false),
-  HELEN_WORKER_INFERENCE_THREAD: envVar.oneOf('where InferenceSession.run() executes: a worker_threads thread or the main event loop', ['main', 'worker-thread'] as const, 'main'),
+  HELEN_WORKER_INFERENCE_THREAD: envVar.oneOf('where InferenceSession.run() executes: a worker_threads thread or the main event loop', ['worker-thread', 'main'] as const, 'worker-thread'),
 };
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): WorkerConfig {

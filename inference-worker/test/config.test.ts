@@ -8,7 +8,7 @@ describe('workerConfigFromEnv', () => {
     const c = workerConfigFromEnv({});
     expect(c).toMatchObject({
       mqttUrl: 'mqtt://127.0.0.1:1883', topicPrefix: 'helen/v1', shareGroup: 'helen-workers', maxBatch: 32, maxWaitMs: 0,
-      queueLimit: 1024, intraOpThreads: 1, spinning: false, inferenceThread: 'main',
+      queueLimit: 1024, intraOpThreads: 1, spinning: false, inferenceThread: 'worker-thread',
     });
     expect(c.workerId).toMatch(new RegExp(`-${process.pid}$`));
     expect(Object.isFrozen(c)).toBe(true);
@@ -17,9 +17,9 @@ describe('workerConfigFromEnv', () => {
   it('splits HELEN_MODEL_PATHS on ":" and reads every setting', () => {
     const c = workerConfigFromEnv({
       HELEN_MODEL_PATHS: '/a/m.onnx::/b/m.onnx', HELEN_WORKER_ID: 'w1', HELEN_WORKER_MAX_BATCH: '8', HELEN_WORKER_MAX_WAIT_MS: '2.5',
-      HELEN_WORKER_QUEUE_LIMIT: '10', HELEN_ORT_INTRA_OP_THREADS: '2', HELEN_ORT_SPINNING: 'on', HELEN_WORKER_INFERENCE_THREAD: 'worker-thread',
+      HELEN_WORKER_QUEUE_LIMIT: '10', HELEN_ORT_INTRA_OP_THREADS: '2', HELEN_ORT_SPINNING: 'on', HELEN_WORKER_INFERENCE_THREAD: 'main',
     });
-    expect(c).toMatchObject({ modelPaths: ['/a/m.onnx', '/b/m.onnx'], workerId: 'w1', maxBatch: 8, maxWaitMs: 2.5, queueLimit: 10, intraOpThreads: 2, spinning: true, inferenceThread: 'worker-thread' });
+    expect(c).toMatchObject({ modelPaths: ['/a/m.onnx', '/b/m.onnx'], workerId: 'w1', maxBatch: 8, maxWaitMs: 2.5, queueLimit: 10, intraOpThreads: 2, spinning: true, inferenceThread: 'main' });
   });
 
   it('names every bad variable at once', () => {
