@@ -1,17 +1,27 @@
 /**
  * The gesture decision, ported from the original client (inference_classifier_video.py): a
  * presence/area gate on the window, probability smoothing, enter/exit hysteresis on
- * probability, margin, entropy and motion, consecutive votes, a stricter rule for static
- * windows, an early trigger on partial windows and a per-label cooldown. An event fires on
- * the transition from no label to a label, so a held sign fires once.
+ * probability, margin and entropy, hysteresis on motion that tells moving from static
+ * windows, consecutive votes, stricter numbers for a static window to enter, an early
+ * trigger on partial windows and a per-label cooldown. An event fires on the transition
+ * from no label to a label, so a held sign fires once.
  *
  * Pure: no timers, no I/O. Time is the frames' capture time (`stats.ts`), so a recording
  * replayed faster than real time decides exactly as it did live.
  *
  * Where the original code and ARCHITECTURE.md differ, ARCHITECTURE.md's reading is used:
- * - "a static window needs p >= 0.995, margin >= 0.5, hand score >= 0.8": a static window
- *   may enter when it meets those (in the original code it never could: its motion was
- *   already below the enter threshold). Likewise a static window may stay.
+ * - motion enter 0.015 / exit 0.005 is hysteresis on motion, and "a static window needs
+ *   p >= 0.995, margin >= 0.5, hand score >= 0.8": a window whose motion is below the motion
+ *   threshold in force (enter while no label is active, exit while one is, judged when the
+ *   window arrives) is a static window. A static window may still enter, but only with
+ *   those stricter numbers (plus every other enter rule); in the original code it never
+ *   could, as its motion was already below the enter threshold. There is no other notion of
+ *   "static" (no separate motion or feature-spread threshold).
+ * - an active label stays while the stay rules hold (probability, margin and entropy exit
+ *   thresholds, still the top class), moving or static: a sign held still does not drop
+ *   out and fire again. So the motion exit threshold only decides whether a window that
+ *   arrives while a label is active counts as static, which matters only when that window
+ *   also leaves the label and casts the first vote for another one.
  * - staying in a label also needs that label to still be the top class, so a new sign
  *   right after another one exits the first and fires too (the original only looked at the
  *   averaged numbers, which usually but not always dipped between two signs).
@@ -42,7 +52,11 @@ export interface DecisionOutcome {
   entropy: number;
   /** The prediction was for a window from before the last gate reset, and was ignored. */
   stale?: boolean;
-  /** Which enter conditions held (diagnostics: why a sign did or did not fire). */
+  /**
+   * Which enter conditions held (diagnostics: why a sign did or did not fire). `motion`: at
+   * least the enter threshold; `static`: below the threshold in force (see above);
+   * `staticStrong`: the stricter numbers a static window needs.
+   */
   checks?: { prob: boolean; margin: boolean; entropy: boolean; area: boolean; motion: boolean; static: boolean; staticStrong: boolean; early: boolean; handScore: boolean };
 }
 
@@ -133,14 +147,13 @@ export class DecisionEngine {
       return { ...base, active: this.active, stale: true };
     }
 
-    const isStatic = stats.motion < s.staticMotion && stats.featureStd < s.staticVariance;
+    // Hysteresis on motion: the threshold in force when this window arrives.
+    const isStatic = stats.motion < (this.activeIndex === null ? s.motionEnter : s.motionExit);
     const staticStrong = p1 >= s.staticProb && margin >= s.staticMargin && stats.handScore >= s.staticHandScore;
     const area = stats.areaLeft + stats.areaRight;
-    let enterOk = p1 >= s.probEnter && margin >= s.marginEnter && h <= s.entropyEnter && area >= s.areaTotal
-      && (stats.motion >= s.motionEnter || isStatic);
-    if (isStatic && !staticStrong) enterOk = false;
-    const stayOk = p1 >= s.probExit && margin >= s.marginExit && h <= s.entropyExit
-      && (stats.motion >= s.motionExit || isStatic) && top === this.activeIndex;
+    const enterOk = p1 >= s.probEnter && margin >= s.marginEnter && h <= s.entropyEnter && area >= s.areaTotal
+      && (!isStatic || staticStrong);
+    const stayOk = p1 >= s.probExit && margin >= s.marginExit && h <= s.entropyExit && top === this.activeIndex;
 
     const early = stats.frames < stats.seqLen && p1 >= s.earlyProb && margin >= s.earlyMargin
       && stats.handScore >= s.minHandScore && this.recentConsensus(top, s.earlyConsecutive);

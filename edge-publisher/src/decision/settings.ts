@@ -20,16 +20,16 @@ export interface DecisionSettings {
   /** Hand box area (image fraction): one hand at least `areaSingle` or both together `areaTotal`. */
   areaSingle: number;
   areaTotal: number;
-  /** Mean landmark motion per frame over the window: at least this to enter / to stay. */
+  /**
+   * Mean landmark motion per frame over the window, with hysteresis: below `motionEnter` while
+   * no label is active (below `motionExit` while one is) the window is static.
+   */
   motionEnter: number;
   motionExit: number;
   /** Probability vectors averaged (the original `prob_buffer_size` and `smooth_k`). */
   smoothWindow: number;
   /** Consecutive agreeing votes needed to enter a label. */
   minConsecutive: number;
-  /** A window is static when its motion and its feature spread are both under these. */
-  staticMotion: number;
-  staticVariance: number;
   /** A static window enters only with this probability, margin and mean hand score. */
   staticProb: number;
   staticMargin: number;
@@ -59,8 +59,6 @@ export const DEFAULT_DECISION_SETTINGS: Readonly<DecisionSettings> = Object.free
   motionExit: 0.005,
   smoothWindow: 7,
   minConsecutive: 4,
-  staticMotion: 0.003,
-  staticVariance: 0.0008,
   staticProb: 0.995,
   staticMargin: 0.5,
   staticHandScore: 0.8,
@@ -86,12 +84,10 @@ export const decisionEnv = {
   HELEN_DECISION_ENTROPY_EXIT: envVar.number('maximum entropy (nats) to stay', d.entropyExit, { min: 0 }),
   HELEN_DECISION_AREA_SINGLE: envVar.number('hand box area (image fraction) one hand must reach', d.areaSingle, unit),
   HELEN_DECISION_AREA_TOTAL: envVar.number('hand box area both hands together must reach', d.areaTotal, { min: 0, max: 2 }),
-  HELEN_DECISION_MOTION_ENTER: envVar.number('mean landmark motion per frame to enter', d.motionEnter, { min: 0 }),
-  HELEN_DECISION_MOTION_EXIT: envVar.number('mean landmark motion per frame to stay', d.motionExit, { min: 0 }),
+  HELEN_DECISION_MOTION_ENTER: envVar.number('mean landmark motion per frame under which a window is static while no label is active', d.motionEnter, { min: 0 }),
+  HELEN_DECISION_MOTION_EXIT: envVar.number('the same while a label is active (hysteresis)', d.motionExit, { min: 0 }),
   HELEN_DECISION_SMOOTH_WINDOW: envVar.int('probability vectors averaged', d.smoothWindow, { min: 1, max: 100 }),
   HELEN_DECISION_MIN_CONSECUTIVE: envVar.int('consecutive agreeing votes to enter', d.minConsecutive, { min: 1, max: 100 }),
-  HELEN_DECISION_STATIC_MOTION: envVar.number('a window is static below this motion...', d.staticMotion, { min: 0 }),
-  HELEN_DECISION_STATIC_VARIANCE: envVar.number('...and below this mean feature std', d.staticVariance, { min: 0 }),
   HELEN_DECISION_STATIC_PROB: envVar.number('probability a static window needs', d.staticProb, unit),
   HELEN_DECISION_STATIC_MARGIN: envVar.number('margin a static window needs', d.staticMargin, unit),
   HELEN_DECISION_STATIC_HAND_SCORE: envVar.number('mean hand score a static window needs', d.staticHandScore, unit),
@@ -120,8 +116,6 @@ export function decisionSettingsFromEnv(env: DecisionEnv): DecisionSettings {
     motionExit: env.HELEN_DECISION_MOTION_EXIT,
     smoothWindow: env.HELEN_DECISION_SMOOTH_WINDOW,
     minConsecutive: env.HELEN_DECISION_MIN_CONSECUTIVE,
-    staticMotion: env.HELEN_DECISION_STATIC_MOTION,
-    staticVariance: env.HELEN_DECISION_STATIC_VARIANCE,
     staticProb: env.HELEN_DECISION_STATIC_PROB,
     staticMargin: env.HELEN_DECISION_STATIC_MARGIN,
     staticHandScore: env.HELEN_DECISION_STATIC_HAND_SCORE,

@@ -13,7 +13,7 @@ const LABELS = CLASS_LABELS;
 const FRAME_MS = 1000 / 30;
 const STRIDE = 2;
 
-type Step = { label?: string; p?: number; frames?: number; presence?: number; motion?: number; area?: number; handScore?: number; std?: number; probs?: number[] };
+type Step = { label?: string; p?: number; frames?: number; presence?: number; motion?: number; area?: number; handScore?: number; probs?: number[] };
 type Segment = Step & { windows: number };
 
 function probsFor(label: string | undefined, p: number): number[] {
@@ -39,7 +39,7 @@ function run(engine: DecisionEngine, segments: Segment[], startTs = 1_000_000): 
         areaLeft: seg.area ?? 0.06,
         areaRight: 0,
         motion: seg.motion ?? 0.02,
-        featureStd: seg.std ?? 0.05,
+        featureStd: 0.05,
         handScore: seg.handScore ?? 0.95,
         ts,
       };
@@ -72,6 +72,8 @@ describe('DecisionEngine', () => {
   it('uses the original defaults', () => {
     const e = new DecisionEngine(LABELS);
     expect(e.settings).toEqual(DEFAULT_DECISION_SETTINGS);
+    expect(e.settings).not.toHaveProperty('staticMotion');
+    expect(e.settings).not.toHaveProperty('staticVariance');
     expect(e.settings).toMatchObject({ presenceEnter: 0.85, presenceExit: 0.7, probEnter: 0.95, probExit: 0.75, marginEnter: 0.4, marginExit: 0.18, entropyEnter: 1.7, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.04, motionEnter: 0.015, motionExit: 0.005, smoothWindow: 7, minConsecutive: 4, staticProb: 0.995, staticMargin: 0.5, staticHandScore: 0.8, earlyProb: 0.995, earlyConsecutive: 2, cooldownMs: 2000 });
   });
 
@@ -133,11 +135,15 @@ describe('DecisionEngine', () => {
     expect(second.fired.map((f) => f.label)).toEqual(['Foco']);
   });
 
-  it('exits when motion drops below the exit threshold on a non-static window', () => {
+  it('keeps a held label while the hand goes still, without firing it again', () => {
     const e = new DecisionEngine(LABELS);
-    run(e, [{ label: 'Wifi', windows: 8 }]);
+    // Entered moving; then 4 s still (under the exit threshold 0.005) at p = 0.9: below the
+    // static numbers, but the stay rules hold, so it stays and fires once.
+    const { fired } = run(e, [{ label: 'Wifi', windows: 8 }, { label: 'Wifi', p: 0.9, windows: 60, motion: 0.001 }]);
+    expect(fired.map((f) => f.label)).toEqual(['Wifi']);
     expect(e.active).toBe('Wifi');
-    run(e, [{ label: 'Wifi', windows: 1, motion: 0.004, std: 0.05 }]);
+    // Another class on top, still: the stay rules fail and it leaves.
+    run(e, [{ label: 'Foco', p: 0.97, windows: 10, motion: 0.001 }]);
     expect(e.active).toBe(null);
   });
 
@@ -156,7 +162,7 @@ describe('DecisionEngine', () => {
   });
 
   it('makes a static window meet the stricter thresholds', () => {
-    const still = { motion: 0.001, std: 0.0001 };
+    const still = { motion: 0.001 };
     const weak = new DecisionEngine(LABELS);
     expect(run(weak, [{ label: 'Alarma', p: 0.97, windows: 20, ...still }]).fired).toEqual([]);
     const lowScore = new DecisionEngine(LABELS);
@@ -165,14 +171,39 @@ describe('DecisionEngine', () => {
     expect(run(strong, [{ label: 'Alarma', p: 0.999, windows: 20, ...still }]).fired.map((f) => f.label)).toEqual(['Alarma']);
   });
 
-  it('does not enter on a slow, non-static window (motion under the enter threshold)', () => {
+  it('treats a window under the enter motion threshold as static: a held sign at p >= 0.995 fires once, at p = 0.97 not', () => {
+    // A held sign moves a little (0.001-0.01 per frame), under the enter threshold 0.015 but
+    // not perfectly still: it is a static window, and only the static numbers let it in.
+    const held = { motion: 0.008 };
+    const strong = new DecisionEngine(LABELS);
+    const { fired } = run(strong, [idle(10), { label: 'Ajustes', p: 0.997, windows: 60, ...held }, idle(10)]);
+    expect(fired.map((f) => f.label)).toEqual(['Ajustes']);
+    expect(fired[0]?.score).toBeGreaterThanOrEqual(0.995);
+    expect(strong.settings.staticProb).toBe(0.995);
+    const weak = new DecisionEngine(LABELS);
+    expect(run(weak, [idle(10), { label: 'Ajustes', p: 0.97, windows: 60, ...held }, idle(10)]).fired).toEqual([]);
+    // The same p = 0.97 while moving enters under the plain rules.
+    const moving = new DecisionEngine(LABELS);
+    expect(run(moving, [idle(10), { label: 'Ajustes', p: 0.97, windows: 60, motion: 0.02 }, idle(10)]).fired.map((f) => f.label)).toEqual(['Ajustes']);
+  });
+
+  it('judges motion with hysteresis: the exit threshold while a label is active, the enter one otherwise', () => {
     const e = new DecisionEngine(LABELS);
-    expect(run(e, [{ label: 'Ajustes', windows: 20, motion: 0.01 }]).fired).toEqual([]);
+    const ts = 1_000_000;
+    const stats = (motion: number, i: number): WindowStats => ({ frames: 30, seqLen: 30, presence: 1, areaLeft: 0.06, areaRight: 0, motion, featureStd: 0.05, handScore: 0.95, ts: ts + i * 67 });
+    expect(e.onPrediction(probsFor('3', 0.3), stats(0.01, 0)).checks?.static).toBe(true); // < 0.015, nothing active
+    let i = 1;
+    while (e.active === null && i < 20) e.onPrediction(probsFor('Wifi', 0.99), stats(0.02, i++));
+    expect(e.active).toBe('Wifi');
+    expect(e.onPrediction(probsFor('Wifi', 0.99), stats(0.01, i++)).checks?.static).toBe(false); // >= 0.005 while active
+    expect(e.onPrediction(probsFor('Wifi', 0.99), stats(0.004, i++)).checks?.static).toBe(true);
+    expect(e.active).toBe('Wifi'); // static or not, the stay rules hold
   });
 
   it('early-triggers on a partial window at p >= 0.995 with 2 agreeing predictions', () => {
-    // Slow hand (motion under the enter threshold): only the early trigger can fire it.
-    const slow = { motion: 0.01 };
+    // A static hand with a mean hand score under the static 0.8 (but over the 0.7 every
+    // label needs): only the early trigger can fire it.
+    const slow = { motion: 0.01, handScore: 0.75 };
     const partial = new DecisionEngine(LABELS);
     const { fired } = run(partial, [{ label: 'Tutorial', p: 0.999, windows: 6, frames: 20, ...slow }]);
     expect(fired.map((f) => [f.label, f.early])).toEqual([['Tutorial', true]]);

@@ -29,14 +29,21 @@ const topics = createTopics('helen/v1');
 const SCRIPT = 'idle:1500,Inicio:1500,idle:1500,Reloj:1500,idle:1500';
 const SEED = Number(process.env.HELEN_TEST_EDGE_SEED ?? 1);
 /*
- * With the original thresholds the synthetic stream cannot fire these signs: a held sign's
- * mean landmark motion is 0.001-0.01 per frame (enter needs 0.015; it is not "static"
- * either, its feature spread is far above 0.0008), and a fist's box is often under the
- * 0.025 area gate. Measured with bench/decision-sweep.ts over 20 seeds: 0/20 with the
- * defaults. So the plumbing tests relax exactly those two rules, in the open; the last test
- * runs the defaults and checks they never fire a wrong gesture. The defaults are unchanged.
+ * With the original thresholds the synthetic stream still cannot fire these signs. A held
+ * sign moves 0.001-0.01 per frame, under the motion enter threshold 0.015, so it is a static
+ * window (ARCHITECTURE.md's reading, src/decision/engine.ts), which needs an averaged
+ * p >= 0.995: the model's averaged p on the held synthetic signs peaks at 0.94-0.98 (0.952 /
+ * 0.951 for seed 1). And a synthetic fist's box is often under the hand-area gate, which
+ * then closes. Measured with
+ *   npx tsx edge-publisher/bench/decision-sweep.ts --seeds 1-20 --strides 1
+ * defaults: exactly Inicio then Reloj in 0/20 seeds, nothing wrong in any (seed 4 fires
+ * Reloj alone); HELEN_DECISION_STATIC_PROB=0.95 and HELEN_DECISION_AREA_TOTAL=0 (the gate and
+ * the enter rule then accept any box): 10/20 exactly (seed 1 among them), 1/20 wrong (seed
+ * 19 fires 3, Inicio). Either one alone: 0/20 exactly. So the plumbing tests relax exactly
+ * those two settings, in the open; the last test runs the defaults and checks they never
+ * fire a wrong gesture. The defaults are unchanged.
  */
-const RELAXED = { HELEN_DECISION_MOTION_ENTER: '0', HELEN_DECISION_MOTION_EXIT: '0', HELEN_DECISION_AREA_SINGLE: '0', HELEN_DECISION_AREA_TOTAL: '0' };
+const RELAXED = { HELEN_DECISION_STATIC_PROB: '0.95', HELEN_DECISION_AREA_TOTAL: '0' };
 
 /** Wraps a source to remember when each script step's frames were captured, and what the edge displayed. */
 class Watched implements LandmarkSource, DisplaysStatus {
@@ -209,7 +216,7 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
     await startBroker();
     await startWorker();
     const r = await startEdge(SCRIPT, Object.fromEntries(Object.keys(RELAXED).map((k) => [k, ''])));
-    expect(r.edge.pipeline?.engine.settings.motionEnter).toBe(0.015);
+    expect(r.edge.pipeline?.engine.settings).toMatchObject({ staticProb: 0.995, areaTotal: 0.04, motionEnter: 0.015 });
     await r.source.finished;
     await new Promise((res) => setTimeout(res, 800));
     const http = labels(r.recorder.bodies.map((b) => JSON.parse(b) as GestureEvent));
