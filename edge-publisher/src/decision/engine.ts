@@ -115,8 +115,7 @@ export class DecisionEngine {
   gate(stats: Pick<WindowStats, 'presence' | 'areaLeft' | 'areaRight'>): boolean {
     const s = this.settings;
     this.presenceOk = this.presenceOk ? stats.presence >= s.presenceExit : stats.presence >= s.presenceEnter;
-    const areaOk = stats.areaLeft >= s.areaSingle || stats.areaRight >= s.areaSingle || stats.areaLeft + stats.areaRight >= s.areaTotal;
-    if (this.presenceOk && areaOk) {
+    if (this.presenceOk && this.areaOk(stats)) {
       this.gateOpen = true;
       return true;
     }
@@ -150,8 +149,9 @@ export class DecisionEngine {
     // Hysteresis on motion: the threshold in force when this window arrives.
     const isStatic = stats.motion < (this.activeIndex === null ? s.motionEnter : s.motionExit);
     const staticStrong = p1 >= s.staticProb && margin >= s.staticMargin && stats.handScore >= s.staticHandScore;
-    const area = stats.areaLeft + stats.areaRight;
-    const enterOk = p1 >= s.probEnter && margin >= s.marginEnter && h <= s.entropyEnter && area >= s.areaTotal
+    // The same area rule as the gate (ARCHITECTURE.md: one hand >= areaSingle OR both >= areaTotal).
+    const area = this.areaOk(stats);
+    const enterOk = p1 >= s.probEnter && margin >= s.marginEnter && h <= s.entropyEnter && area
       && (!isStatic || staticStrong);
     const stayOk = p1 >= s.probExit && margin >= s.marginExit && h <= s.entropyExit && top === this.activeIndex;
 
@@ -186,7 +186,7 @@ export class DecisionEngine {
     const out: DecisionOutcome = {
       ...base, active: this.active,
       checks: {
-        prob: p1 >= s.probEnter, margin: margin >= s.marginEnter, entropy: h <= s.entropyEnter, area: area >= s.areaTotal,
+        prob: p1 >= s.probEnter, margin: margin >= s.marginEnter, entropy: h <= s.entropyEnter, area,
         motion: stats.motion >= s.motionEnter, static: isStatic, staticStrong, early, handScore: stats.handScore >= s.minHandScore,
       },
     };
@@ -203,6 +203,11 @@ export class DecisionEngine {
     this.probBuffer.length = 0;
     this.votes.length = 0;
     this.gateEpoch++;
+  }
+
+  private areaOk(stats: Pick<WindowStats, 'areaLeft' | 'areaRight'>): boolean {
+    const s = this.settings;
+    return stats.areaLeft >= s.areaSingle || stats.areaRight >= s.areaSingle || stats.areaLeft + stats.areaRight >= s.areaTotal;
   }
 
   private average(): Float64Array {

@@ -112,6 +112,12 @@ describe('DecisionEngine', () => {
     expect(run(e, [{ label: 'Inicio', windows: 50, area: 0.01 }]).fired).toEqual([]);
   });
 
+  it('lets one hand of area >= areaSingle enter, though it is under areaTotal (the gate\'s OR rule)', () => {
+    // 0.03: over the single-hand 0.025, under the two-hand total 0.040.
+    expect(run(new DecisionEngine(LABELS), [idle(5), { label: 'Inicio', windows: 30, area: 0.03 }]).fired.map((f) => f.label)).toEqual(['Inicio']);
+    expect(run(new DecisionEngine(LABELS), [idle(5), { label: 'Inicio', windows: 30, area: 0.02 }]).fired).toEqual([]);
+  });
+
   it('keeps the presence gate open down to the exit threshold (hysteresis)', () => {
     const e = new DecisionEngine(LABELS);
     const base = { presence: 1, areaLeft: 0.05, areaRight: 0 };
