@@ -4,7 +4,7 @@
  * stride and to check the end-to-end scenario against the original thresholds.
  *
  *   npx tsx edge-publisher/bench/decision-sweep.ts [--seeds 1-20] [--strides 1,2,3]
- *     [--script idle:1500,Inicio:1500,idle:1500,Reloj:1500,idle:1500] [--model path]
+ *     [--script idle:1500,Inicio:1500,idle:1500,Reloj:1500,idle:1500] [--model path] [--hand-scale 0.2-0.3]
  *   HELEN_DECISION_* variables override rules (e.g. HELEN_DECISION_MOTION_ENTER=0).
  *
  * Frames are paced by the replies (each window waits for its answer), so the outcome is
@@ -13,7 +13,7 @@
 import { scriptedStream, DEFAULT_MODEL_PATH } from '@helen/models';
 import { CLASS_LABELS, type LandmarkFrame } from '@helen/schemas';
 import pino from 'pino';
-import { edgeConfigFromEnv, parseScript } from '../src/config';
+import { DEFAULT_SYNTHETIC_HAND_SCALE, edgeConfigFromEnv, parseScaleRange, parseScript } from '../src/config';
 import { EdgePipeline } from '../src/pipeline/pipeline';
 import { LocalPredictor } from '../src/predict/local-predictor';
 import type { PredictOutcome, Predictor } from '../src/predict/types';
@@ -27,6 +27,7 @@ const [s0, s1] = arg('--seeds', '1-20').split('-').map(Number) as [number, numbe
 const STRIDES = arg('--strides', '2').split(',').map(Number);
 const SCRIPT = parseScript(arg('--script', 'idle:1500,Inicio:1500,idle:1500,Reloj:1500,idle:1500'));
 const MODEL = arg('--model', DEFAULT_MODEL_PATH);
+const HAND_SCALE = parseScaleRange(arg('--hand-scale', DEFAULT_SYNTHETIC_HAND_SCALE));
 const decision = edgeConfigFromEnv(process.env).decision;
 const silent = pino({ level: 'silent' });
 
@@ -93,7 +94,7 @@ for (const stride of STRIDES) {
       else movingWindows++;
       best[r.label] = Math.max(best[r.label] ?? 0, d.p1);
     });
-    for (const f of scriptedStream({ seed, script: SCRIPT as Parameters<typeof scriptedStream>[0]['script'], startTs: 1_700_000_000_000 }) as Generator<LandmarkFrame>) {
+    for (const f of scriptedStream({ seed, script: SCRIPT as Parameters<typeof scriptedStream>[0]['script'], startTs: 1_700_000_000_000, handScale: HAND_SCALE }) as Generator<LandmarkFrame>) {
       if (!current || current.label !== f.label) current = { label: f.label ?? '?', first: f.ts };
       pipeline.onFrame(f);
       const pending = predictor.take();

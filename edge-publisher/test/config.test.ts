@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatEnvHelp } from '@helen/schemas';
-import { defaultDeviceId, edgeConfigFromEnv, edgeEnv, parseScript } from '../src/config';
+import { defaultDeviceId, edgeConfigFromEnv, edgeEnv, parseScaleRange, parseScript } from '../src/config';
 import { DEFAULT_DECISION_SETTINGS } from '../src/decision/settings';
 
 describe('edge configuration', () => {
@@ -26,6 +26,13 @@ describe('edge configuration', () => {
     expect(defaultDeviceId('raspberrypi')).toBe('raspberrypi');
     expect(defaultDeviceId('pi 5/kitchen#1')).toBe('pi-5-kitchen-1');
     expect(defaultDeviceId('')).toBe('edge');
+  });
+
+  it('parses the synthetic hand size range and refuses a bad one', () => {
+    expect(edgeConfigFromEnv({}).source.handScale).toEqual([0.2, 0.3]);
+    expect(parseScaleRange('0.1 - 0.2')).toEqual([0.1, 0.2]);
+    for (const bad of ['0.3-0.2', '0-0.2', 'near', '0.2-1.5']) expect(() => parseScaleRange(bad)).toThrow(/min-max/);
+    expect(() => edgeConfigFromEnv({ HELEN_EDGE_SYNTHETIC_HAND_SCALE: 'far' })).toThrow(/HELEN_EDGE_SYNTHETIC_HAND_SCALE: must be min-max/);
   });
 
   it('refuses bad settings with every problem named', () => {

@@ -133,6 +133,26 @@ describe('synthetic generator: output', () => {
   });
 });
 
+describe('synthetic generator: distance', () => {
+  const meanArea = (handScale?: readonly [number, number]) => {
+    let sum = 0, n = 0;
+    for (const f of scriptedStream({ seed: 5, script: [{ label: 'Inicio', durationMs: 2000 }], ...(handScale ? { handScale } : {}) })) {
+      for (const h of f.hands) {
+        const xs = h.landmarks.map((p) => p[0] as number), ys = h.landmarks.map((p) => p[1] as number);
+        sum += (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
+        n++;
+      }
+    }
+    return sum / n;
+  };
+
+  it('draws nearer (bigger) hands for a larger handScale, the training range by default', () => {
+    expect(meanArea([0.1, 0.2])).toBeCloseTo(meanArea(), 12);
+    expect(meanArea([0.2, 0.3])).toBeGreaterThan(meanArea() * 1.8);
+    expect(() => [...scriptedStream({ seed: 1, script: [{ label: 'Inicio', durationMs: 100 }], handScale: [0.3, 0.2] })]).toThrow(/handScale/);
+  });
+});
+
 describe('synthetic generator: anatomy', () => {
   it('keeps every bone its length for any joint angles in range (forward kinematics)', () => {
     for (let seed = 0; seed < 200; seed++) {

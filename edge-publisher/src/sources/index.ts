@@ -17,7 +17,7 @@ export async function createSource(config: EdgeConfig, ctx: SourceContext): Prom
     case 'replay':
       return new ReplaySource({ file: s.replayFile as string, timing: s.replayTiming, loop: s.replayLoop });
     case 'synthetic':
-      return new SyntheticSource({ script: s.script, seed: s.seed, fps: s.fps, loop: s.loop });
+      return new SyntheticSource({ script: s.script, seed: s.seed, fps: s.fps, loop: s.loop, handScale: s.handScale });
     case 'camera': {
       const { CameraSource, cameraConfigFromEnv } = await import('../camera/index');
       return new CameraSource(cameraConfigFromEnv(ctx.env), { logger: ctx.log });

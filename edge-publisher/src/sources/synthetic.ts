@@ -16,6 +16,8 @@ export interface SyntheticSourceOptions {
   /** Run the script again (new draws, next seed) when it ends. */
   loop?: boolean;
   timing?: 'realtime' | 'fast';
+  /** Hand size range (how near the signer stands); default the generator's training range. */
+  handScale?: readonly [number, number];
   /** First frame's timestamp (default: Date.now() at start). */
   startTs?: number;
 }
@@ -41,7 +43,7 @@ export class SyntheticSource implements LandmarkSource {
     this.done = (async () => {
       let startTs = this.opts.startTs ?? Date.now();
       for (let round = 0; !abort.signal.aborted; round++) {
-        await pacer.run(scriptedStream({ seed: this.opts.seed + round, script, fps, startTs }), onFrame, abort.signal);
+        await pacer.run(scriptedStream({ seed: this.opts.seed + round, script, fps, startTs, ...(this.opts.handScale ? { handScale: this.opts.handScale } : {}) }), onFrame, abort.signal);
         if (!this.opts.loop) break;
         startTs += totalMs;
       }

@@ -124,7 +124,7 @@ describe.skipIf(!haveModel)('edge end to end (broker + worker + edge)', () => {
       HELEN_BACKEND_GESTURE_URL: recorder.url, HELEN_EDGE_UI_PORT: '0', HELEN_EDGE_METADATA_TIMEOUT: '10',
       HELEN_EDGE_STATS_INTERVAL: '0', HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL, ...RELAXED, ...env,
     });
-    const source = new Watched(new SyntheticSource({ script: parseScript(script), seed: SEED, fps: 30 }));
+    const source = new Watched(new SyntheticSource({ script: parseScript(script), seed: SEED, fps: 30, handScale: config.source.handScale }));
     const edge = createEdge(config, { source, log: silent });
     const decisions: Run['decisions'] = [];
     // The UI server starts inside edge.start(); open the SSE client as soon as it listens.

@@ -5,7 +5,7 @@
  */
 import type { Hand, LandmarkFrame } from '@helen/schemas';
 import { handSkeleton, orient, type Vec3 } from './hand';
-import { blendStates, createPerformance, type HandState, type Performance, type Side, type StepLabel } from './performance';
+import { blendStates, createPerformance, TRAINING_HAND_SCALE, type HandState, type Performance, type Side, type StepLabel } from './performance';
 import { createRng, mixSeed, type Rng } from './prng';
 
 export type ScriptStep = { label: StepLabel; durationMs: number };
@@ -41,7 +41,14 @@ export function renderLandmarks(state: HandState, side: Side, noise: Rng, noiseS
   });
 }
 
-interface StreamOptions { seed: number; script: ScriptStep[]; fps?: number; startTs?: number }
+interface StreamOptions {
+  seed: number;
+  script: ScriptStep[];
+  fps?: number;
+  startTs?: number;
+  /** Hand size range [min, max] (how near the signer stands); default the training range. */
+  handScale?: readonly [number, number];
+}
 
 /**
  * Frames for a script of signs, idle and empty stretches. Each step draws its own hands
@@ -52,6 +59,8 @@ export function* scriptedStream(opts: StreamOptions): Generator<LandmarkFrame> {
   const fps = opts.fps ?? DEFAULT_FPS;
   if (!(fps > 0)) throw new Error(`fps must be > 0 (got ${fps})`);
   const startTs = opts.startTs ?? 0;
+  const handScale = opts.handScale ?? TRAINING_HAND_SCALE;
+  if (!(handScale[0] > 0 && handScale[1] >= handScale[0])) throw new Error(`handScale must be 0 < min <= max (got ${handScale.join(', ')})`);
   const master = createRng(mixSeed(opts.seed, 0x5eed));
   const noise = master.fork(1);
   const events = master.fork(2);
@@ -59,7 +68,7 @@ export function* scriptedStream(opts: StreamOptions): Generator<LandmarkFrame> {
   let last = new Map<Side, HandState>();
   const dropout = new Map<Side, number>();
   for (const [stepIndex, step] of opts.script.entries()) {
-    const perf: Performance = createPerformance(master.fork(mixSeed(100 + stepIndex, labelSalt(step.label))), step.label);
+    const perf: Performance = createPerformance(master.fork(mixSeed(100 + stepIndex, labelSalt(step.label))), step.label, handScale);
     const frames = Math.max(0, Math.round((step.durationMs * fps) / 1000));
     const from = last;
     for (let i = 0; i < frames; i++) {

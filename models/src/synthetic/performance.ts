@@ -77,9 +77,13 @@ function makePlan(rng: Rng, side: Side, base: HandState, motion: HandPlan['motio
   };
 }
 
+/** Hand size range (distance to the camera) of the training data. */
+export const TRAINING_HAND_SCALE: readonly [number, number] = [0.1, 0.2];
+
 /** Random wrist placement: rotation within comfortable limits, distance (scale) and position. */
-function place(rng: Rng, pose: Pick<PoseSpec, 'roll' | 'pitch' | 'yaw'>, side: Side, angles: HandAngles): HandState {
-  const scale = rng.uniform(0.1, 0.2);
+function place(rng: Rng, pose: Pick<PoseSpec, 'roll' | 'pitch' | 'yaw'>, side: Side, angles: HandAngles, range: readonly [number, number]): HandState {
+  // One uniform draw whatever the range, so a seed gives the same hands at any distance.
+  const scale = range[0] + rng.uniform(0, 1) * (range[1] - range[0]);
   const toSide = side === 'Right' ? 1 : -1;
   return {
     angles,
@@ -93,25 +97,25 @@ function place(rng: Rng, pose: Pick<PoseSpec, 'roll' | 'pitch' | 'yaw'>, side: S
   };
 }
 
-function signHands(rng: Rng, label: ClassLabel): HandPlan[] {
+function signHands(rng: Rng, label: ClassLabel, range: readonly [number, number]): HandPlan[] {
   const pose = CLASS_POSES[label];
   const side: Side = rng.chance(0.5) ? 'Right' : 'Left';
   let angles = jitterAngles(pose.angles, rng, 5);
   if (pose.pinch) angles = solvePinchFor(angles, rng);
-  const main = makePlan(rng, side, place(rng, pose, side, angles), pose.motion ?? 'none');
+  const main = makePlan(rng, side, place(rng, pose, side, angles, range), pose.motion ?? 'none');
   const hands = [main];
   const other: Side = side === 'Right' ? 'Left' : 'Right';
   if (pose.partner) {
     const p = pose.partner;
     const toMain = side === 'Right' ? -1 : 1;
-    const state = place(rng, p, other, jitterAngles(p.angles, rng, 5));
+    const state = place(rng, p, other, jitterAngles(p.angles, rng, 5), range);
     // Beside the main hand, on its own side, so the index fingers cross.
     state.cx = main.base.cx + toMain * (p.dx + main.base.scale * 0.6);
     state.cy = main.base.cy + p.dy + main.base.scale * 0.5;
     state.scale = main.base.scale * rng.uniform(0.9, 1.1);
     hands.push(makePlan(rng, other, state, pose.motion ?? 'none'));
   } else if (rng.chance(0.25)) {
-    hands.push(idleHand(rng, other, 'rest'));
+    hands.push(idleHand(rng, other, 'rest', range));
   }
   return hands;
 }
@@ -120,9 +124,9 @@ function solvePinchFor(angles: HandAngles, rng: Rng): HandAngles {
   return solvePinch(angles, rng.uniform(0.0, 0.05));
 }
 
-function idleHand(rng: Rng, side: Side, motion: 'rest' | 'wander'): HandPlan {
+function idleHand(rng: Rng, side: Side, motion: 'rest' | 'wander', range: readonly [number, number]): HandPlan {
   const angles = jitterAngles(relaxedAngles(), rng, 10);
-  const state = place(rng, { pitch: rng.uniform(20, 55) }, side, angles);
+  const state = place(rng, { pitch: rng.uniform(20, 55) }, side, angles, range);
   if (motion === 'rest') {
     // A resting hand hangs low on its own side of the body, out of the signing hand's way.
     state.cy = rng.uniform(0.8, 0.97);
@@ -131,15 +135,15 @@ function idleHand(rng: Rng, side: Side, motion: 'rest' | 'wander'): HandPlan {
   return makePlan(rng, side, state, motion);
 }
 
-function idleHands(rng: Rng): HandPlan[] {
+function idleHands(rng: Rng, range: readonly [number, number]): HandPlan[] {
   const r = rng.next();
   if (r < 0.15) return [];
   if (r < 0.55) {
     const side: Side = rng.chance(0.5) ? 'Right' : 'Left';
-    return [idleHand(rng, side, 'wander')];
+    return [idleHand(rng, side, 'wander', range)];
   }
-  const hands = [idleHand(rng, 'Right', 'rest')];
-  if (rng.chance(0.5)) hands.push(idleHand(rng, 'Left', 'rest'));
+  const hands = [idleHand(rng, 'Right', 'rest', range)];
+  if (rng.chance(0.5)) hands.push(idleHand(rng, 'Left', 'rest', range));
   return hands;
 }
 
@@ -190,8 +194,8 @@ function moved(plan: HandPlan, tMs: number): HandState {
   return s;
 }
 
-export function createPerformance(rng: Rng, label: StepLabel): Performance {
-  const hands = label === 'none' ? [] : label === 'idle' ? idleHands(rng) : signHands(rng, label);
+export function createPerformance(rng: Rng, label: StepLabel, handScale: readonly [number, number] = TRAINING_HAND_SCALE): Performance {
+  const hands = label === 'none' ? [] : label === 'idle' ? idleHands(rng, handScale) : signHands(rng, label, handScale);
   return { hands, stateAt: (tMs) => hands.map((plan) => ({ plan, state: moved(plan, tMs) })) };
 }
 
