@@ -80,7 +80,18 @@ def real_windows(dataset: str | None, seq_len: int, use_z: bool, work: str, coun
     y = np.fromfile(os.path.join(dataset, f"y_{split}.i32"), dtype="<i4")
     # Spread the picks over the split so several classes appear.
     picks = np.linspace(0, len(y) - 1, num=min(count, len(y))).astype(int)
-    return X[picks], [meta["class_labels"][int(y[i])] for i in picks]
+    recordings = meta.get("recordings") or []
+    r_path = os.path.join(dataset, f"r_{split}.i32")
+    r = np.fromfile(r_path, dtype="<i4") if os.path.exists(r_path) else None
+
+    def label_of(i: int) -> str:
+        # Target -1: a "no sign" window (idle / none recording); never index class_labels with it.
+        if int(y[i]) >= 0:
+            return meta["class_labels"][int(y[i])]
+        if r is not None and 0 <= int(r[i]) < len(recordings):
+            return recordings[int(r[i])]["label"]
+        return "no_sign"
+    return X[picks], [label_of(int(i)) for i in picks]
 
 
 def golden_cases(model, seq_len: int, F: int, windows: np.ndarray, window_labels: list, seed: int) -> list:
@@ -160,7 +171,7 @@ def export(args) -> int:
                 "classes_numeric": meta["classes_numeric"],
                 "label_table": "original Helen labels_dict: class id i -> CLASS_LABELS[i] (schemas/src/labels.ts)",
                 "training": None if train is None else {k: train.get(k) for k in
-                                                        ("dataset_source", "split_seed", "windows", "epochs_run",
+                                                        ("dataset_source", "split_seed", "windows", "outlier_labels", "epochs_run",
                                                          "seconds", "args", "torch", "min_t", "previous")},
                 "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "exporter": "models/python/export.py", "torch": torch.__version__, "onnx": onnx.__version__,

@@ -172,6 +172,57 @@ class ExportRoundTrip(unittest.TestCase):
         self.assertFalse(os.path.exists(out))
 
 
+class OutlierLoss(unittest.TestCase):
+    def test_uniform_target_loss_is_log_classes_at_uniform_and_grows_with_confidence(self):
+        flat = torch.zeros(2, 22)
+        self.assertTrue(torch.allclose(train.outlier_loss(flat), torch.full((2,), float(np.log(22))), atol=1e-6))
+        sure = torch.zeros(1, 22)
+        sure[0, 3] = 10.0
+        self.assertGreater(float(train.outlier_loss(sure)[0]), float(np.log(22)) + 1)
+
+    def test_combined_loss_splits_sign_and_no_sign_windows(self):
+        torch.manual_seed(0)
+        logits = torch.randn(5, 22)
+        y = torch.tensor([3, -1, 7, -1, 0])
+        ce = torch.nn.CrossEntropyLoss()
+        got = train.combined_loss(logits, y, ce, 0.5)
+        want = ce(logits[[0, 2, 4]], y[[0, 2, 4]]) + 0.5 * train.outlier_loss(logits[[1, 3]]).mean()
+        self.assertTrue(torch.allclose(got, want))
+        # Weight 0 or no -1 windows: plain cross-entropy; only -1 windows: only the outlier term.
+        self.assertTrue(torch.allclose(train.combined_loss(logits, y, ce, 0.0), ce(logits[[0, 2, 4]], y[[0, 2, 4]])))
+        only = torch.tensor([-1, -1])
+        self.assertTrue(torch.allclose(train.combined_loss(logits[:2], only, ce, 2.0), 2.0 * train.outlier_loss(logits[:2]).mean()))
+
+    def test_evaluate_ignores_no_sign_windows_in_accuracy(self):
+        class Fixed(torch.nn.Module):
+            def forward(self, x):
+                out = torch.zeros(x.shape[0], 22)
+                out[:, 4] = 100.0
+                return out
+        X = torch.zeros(4, 30, 84)
+        acc, top = train.evaluate(Fixed(), X, torch.tensor([4, -1, 4, -1]), 30)
+        self.assertEqual(acc, 1.0)
+        self.assertAlmostEqual(top, 1.0, places=5)
+        acc, top = train.evaluate(Fixed(), X, torch.tensor([4, 2, 4, 4]), 30)
+        self.assertEqual((acc, top), (0.75, None))
+
+
+class GoldenLabels(unittest.TestCase):
+    def test_no_sign_windows_are_labelled_by_their_recording_not_class_minus_one(self):
+        with tempfile.TemporaryDirectory() as ds:
+            T, F = 30, 84
+            meta = {"seq_len": T, "use_z": False, "feature_dim": F, "class_labels": list(LABEL_TABLE.values())[:22],
+                    "splits": {"test": {"windows": 3}}, "recordings": [{"label": "5"}, {"label": "idle"}]}
+            with open(os.path.join(ds, "meta.json"), "w") as f:
+                json.dump(meta, f)
+            np.zeros(3 * T * F, dtype="<f4").tofile(os.path.join(ds, "X_test.f32"))
+            np.array([5, 5, -1], dtype="<i4").tofile(os.path.join(ds, "y_test.i32"))
+            np.array([0, 0, 1], dtype="<i4").tofile(os.path.join(ds, "r_test.i32"))
+            X, labels = export.real_windows(ds, T, False, ds, count=3)
+            self.assertEqual(labels, ["5", "5", "idle"])
+            self.assertEqual(X.shape, (3, T, F))
+
+
 class TrainSmoke(unittest.TestCase):
     def test_one_epoch_writes_a_checkpoint_in_the_original_format(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,13 @@ length T in [--min-t, seq_len] by keeping the LAST T frames of each window (what
 that started filling T frames ago holds), and half the batches use the full seq_len.
 Validation reports accuracy at both T=seq_len and T=--min-t; the best epoch is chosen on
 their mean.
+
+Outlier exposure (Hendrycks et al. 2019): a dataset may hold "no sign" windows (idle / no hands
+recordings, target -1, meta.json `outlier_labels`). The model keeps its 22 outputs; for those
+windows the loss is the cross-entropy to the uniform distribution, mean over classes of
+-log_softmax, weighted by --outlier-weight and added to the sign windows' cross-entropy (each
+term a mean over its own windows in the batch). Accuracy ignores them; validation reports their
+mean top probability instead (lower is better: the edge's thresholds then do not fire on them).
 """
 from __future__ import annotations
 
@@ -34,14 +41,44 @@ def load_split(data_dir: str, split: str, meta: dict):
     return torch.from_numpy(X.reshape(y.size, T, F).copy()), torch.from_numpy(y.astype(np.int64))
 
 
+OUTLIER = -1
+
+
+def outlier_loss(logits: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy to the uniform distribution, per window: mean over classes of -log_softmax."""
+    return -torch.log_softmax(logits, dim=1).mean(dim=1)
+
+
+def combined_loss(logits: torch.Tensor, y: torch.Tensor, loss_fn, outlier_weight: float) -> torch.Tensor:
+    """Sign windows: loss_fn (cross-entropy); y == -1 windows: outlier_weight x outlier_loss (each a mean)."""
+    out = y == OUTLIER
+    loss = logits.new_zeros(())
+    if bool((~out).any()):
+        loss = loss + loss_fn(logits[~out], y[~out])
+    if bool(out.any()) and outlier_weight > 0:
+        loss = loss + outlier_weight * outlier_loss(logits[out]).mean()
+    return loss
+
+
 @torch.no_grad()
-def accuracy(model, X, y, t: int, batch: int = 512) -> float:
+def evaluate(model, X, y, t: int, batch: int = 512):
+    """(accuracy over sign windows, mean top probability over y == -1 windows or None)."""
     model.eval()
-    correct = 0
+    correct, signs, top_sum, outliers = 0, 0, 0.0, 0
     for i in range(0, len(y), batch):
         logits = model(X[i:i + batch, -t:, :])
-        correct += int((logits.argmax(1) == y[i:i + batch]).sum())
-    return correct / max(1, len(y))
+        yy = y[i:i + batch]
+        out = yy == OUTLIER
+        correct += int((logits.argmax(1) == yy)[~out].sum())
+        signs += int((~out).sum())
+        if bool(out.any()):
+            top_sum += float(torch.softmax(logits[out], dim=1).max(dim=1).values.sum())
+            outliers += int(out.sum())
+    return correct / max(1, signs), (top_sum / outliers if outliers else None)
+
+
+def accuracy(model, X, y, t: int, batch: int = 512) -> float:
+    return evaluate(model, X, y, t, batch)[0]
 
 
 def main(argv=None) -> int:
@@ -59,6 +96,8 @@ def main(argv=None) -> int:
     p.add_argument("--label-smoothing", type=float, default=0.05,
                    help="cross-entropy label smoothing; with s > 0 the loss is minimised at a top probability of "
                         "1 - s + s/classes (0.952 for 0.05 and 22 classes), so a fully trained model cannot be more sure")
+    p.add_argument("--outlier-weight", type=float, default=0.5,
+                   help="weight of the uniform-target loss on 'no sign' windows (target -1), if the dataset has any")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--init", default=None, help="start from this checkpoint's weights (same config) to train further")
@@ -104,19 +143,24 @@ def main(argv=None) -> int:
             idx = order[i:i + args.batch]
             t = T if rng.random() < 0.5 else int(rng.integers(min_t, T + 1))
             logits = model(Xtr[idx, -t:, :])
-            loss = loss_fn(logits, ytr[idx])
+            loss = combined_loss(logits, ytr[idx], loss_fn, args.outlier_weight)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
             total += float(loss) * len(idx)
-        acc_full, acc_short = accuracy(model, Xva, yva, T), accuracy(model, Xva, yva, min_t)
+        (acc_full, top_full), (acc_short, top_short) = evaluate(model, Xva, yva, T), evaluate(model, Xva, yva, min_t)
         elapsed = time.time() - t0
-        history.append({"epoch": epoch + 1, "loss": total / len(ytr), "val_acc_full": acc_full,
-                        "val_acc_short": acc_short, "elapsed_s": round(elapsed, 1)})
+        entry = {"epoch": epoch + 1, "loss": total / len(ytr), "val_acc_full": acc_full,
+                 "val_acc_short": acc_short, "elapsed_s": round(elapsed, 1)}
+        extra = ""
+        if top_full is not None:
+            entry.update({"val_outlier_top_p_full": top_full, "val_outlier_top_p_short": top_short})
+            extra = f" no-sign mean top p @T={T} {top_full:.4f} @T={min_t} {top_short:.4f}"
+        history.append(entry)
         print(f"epoch {epoch + 1}/{args.epochs} loss {total / len(ytr):.4f} val@T={T} {acc_full:.4f} "
-              f"val@T={min_t} {acc_short:.4f} ({elapsed:.0f}s)", flush=True)
+              f"val@T={min_t} {acc_short:.4f}{extra} ({elapsed:.0f}s)", flush=True)
         score = (acc_full + acc_short) / 2
         if score > best:
             best, best_state = score, {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -136,6 +180,7 @@ def main(argv=None) -> int:
             "train": {
                 "dataset": os.path.abspath(args.data), "dataset_source": meta.get("source"),
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
+                "outlier_labels": meta.get("outlier_labels", []),
                 "epochs_run": len(history), "history": history, "seconds": round(time.time() - t0, 1),
                 "args": vars(args), "torch": torch.__version__, "min_t": min_t,
                 # Training continued from --init: its own record, so the total time stays traceable.

@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { generateRecordingSet } from './synthetic/recording-set';
+import type { StepLabel } from './synthetic/performance';
 import { buildDataset } from './dataset/build';
 import { SPLITS, type Split } from './dataset/split';
 import { checkGolden, readGolden } from './golden';
@@ -36,13 +37,29 @@ const str = (v: Values, name: string, fallback?: string): string => {
 const commands: Record<string, Command> = {
   generate: {
     summary: 'write synthetic recordings (JSONL landmark frames), one folder per class',
-    usage: 'helen models generate --out DIR --seed S --per-class N [--frames 72] [--fps 30]',
-    options: { out: { type: 'string' }, seed: { type: 'string' }, 'per-class': { type: 'string' }, frames: { type: 'string' }, fps: { type: 'string' } },
+    usage: 'helen models generate --out DIR --seed S --per-class N [--frames 72] [--fps 30] [--labels L1,L2|idle,none] [--hand-scale MIN-MAX]',
+    options: {
+      out: { type: 'string' }, seed: { type: 'string' }, 'per-class': { type: 'string' }, frames: { type: 'string' }, fps: { type: 'string' },
+      labels: { type: 'string' }, 'hand-scale': { type: 'string' },
+    },
     async run(v) {
       const t0 = Date.now();
+      const labels = v.labels === undefined ? undefined : str(v, 'labels').split(',').map((l) => l.trim());
+      for (const l of labels ?? []) {
+        if (l !== 'idle' && l !== 'none' && !(CLASS_LABELS as readonly string[]).includes(l)) {
+          throw new Error(`--labels: "${l}" is not a class, idle or none`);
+        }
+      }
+      let handScale: [number, number] | undefined;
+      if (v['hand-scale'] !== undefined) {
+        const parts = str(v, 'hand-scale').split('-').map(Number);
+        if (parts.length !== 2 || !(parts[0]! > 0 && parts[1]! >= parts[0]!)) throw new Error(`--hand-scale must be MIN-MAX with 0 < MIN <= MAX (got "${String(v['hand-scale'])}")`);
+        handScale = [parts[0]!, parts[1]!];
+      }
       const m = await generateRecordingSet({
         outDir: str(v, 'out'), seed: int(v, 'seed'), perClass: int(v, 'per-class'),
         frames: int(v, 'frames', 72), fps: int(v, 'fps', 30),
+        ...(labels ? { labels: labels as StepLabel[] } : {}), ...(handScale ? { handScale } : {}),
       });
       process.stdout.write(`wrote ${m.recordings} recordings (${m.frames} frames each, seed ${m.seed}) to ${str(v, 'out')} in ${Date.now() - t0} ms\n`);
       return 0;
@@ -50,7 +67,7 @@ const commands: Record<string, Command> = {
   },
   dataset: {
     summary: 'recordings -> feature windows -> train/val/test split by recording (numpy-readable)',
-    usage: 'helen models dataset --in DIR --out DIR [--seq-len 30] [--use-z] [--stride 4] [--split-seed 1]',
+    usage: 'helen models dataset --in DIR[,DIR2...] --out DIR [--seq-len 30] [--use-z] [--stride 4] [--split-seed 1]  (idle/none recordings -> target -1)',
     options: {
       in: { type: 'string' }, out: { type: 'string' }, 'seq-len': { type: 'string' }, 'use-z': { type: 'boolean' },
       stride: { type: 'string' }, 'split-seed': { type: 'string' },
@@ -58,7 +75,7 @@ const commands: Record<string, Command> = {
     async run(v) {
       const t0 = Date.now();
       const meta = await buildDataset({
-        inDir: str(v, 'in'), outDir: str(v, 'out'), seqLen: int(v, 'seq-len', 30), useZ: v['use-z'] === true,
+        inDir: str(v, 'in').split(','), outDir: str(v, 'out'), seqLen: int(v, 'seq-len', 30), useZ: v['use-z'] === true,
         stride: int(v, 'stride', 4), splitSeed: int(v, 'split-seed', 1),
       });
       const s = meta.splits;

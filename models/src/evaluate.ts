@@ -19,6 +19,11 @@ export interface Evaluation {
   confusions: { expected: string; predicted: string; count: number }[];
   elapsedMs: number;
   batch: number;
+  /**
+   * "No sign" windows (target -1, e.g. idle recordings): left out of `windows`/`accuracy`; their
+   * mean top softmax probability and how many reach 0.995 (the edge's static threshold) instead.
+   */
+  outliers?: { windows: number; meanTopP: number; atLeast995: number };
 }
 
 export interface Windows { X: Float32Array; y: Int32Array; count: number; seqLen: number; featureDim: number }
@@ -29,6 +34,9 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
   const session = await createSession(onnxPath);
   const C = labels.length;
   const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  let outlierWindows = 0;
+  let outlierTopSum = 0;
+  let outlierAt995 = 0;
   const t0 = performance.now();
   try {
     const F = w.featureDim;
@@ -41,6 +49,13 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
       }
       const out = await runBatch(session, data, n, time, F);
       for (let i = 0; i < n; i++) {
+        if ((w.y[start + i] as number) < 0) {
+          const top = topProbability(out, i * C, C);
+          outlierWindows++;
+          outlierTopSum += top;
+          if (top >= 0.995) outlierAt995++;
+          continue;
+        }
         const row = matrix[w.y[start + i] as number];
         const predicted = argmax(out, i * C, C);
         if (row) row[predicted] = (row[predicted] ?? 0) + 1;
@@ -61,7 +76,20 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
     .filter((c) => !c.diag && c.count > 0)
     .map(({ expected, predicted, count }) => ({ expected, predicted, count }))
     .sort((a, b) => b.count - a.count);
-  return { windows: w.count, time, batch, accuracy: w.count ? correct / w.count : NaN, perClass, confusions, elapsedMs: performance.now() - t0 };
+  const signs = w.count - outlierWindows;
+  return {
+    windows: signs, time, batch, accuracy: signs ? correct / signs : NaN, perClass, confusions, elapsedMs: performance.now() - t0,
+    ...(outlierWindows > 0 ? { outliers: { windows: outlierWindows, meanTopP: outlierTopSum / outlierWindows, atLeast995: outlierAt995 } } : {}),
+  };
+}
+
+/** Largest softmax probability of one row of logits. */
+function topProbability(logits: ArrayLike<number>, offset: number, C: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, logits[offset + c] as number);
+  let sum = 0;
+  for (let c = 0; c < C; c++) sum += Math.exp((logits[offset + c] as number) - max);
+  return 1 / sum;
 }
 
 export async function evaluateDataset(onnxPath: string, datasetDir: string, split: Split = 'test', time?: number, batch?: number): Promise<Evaluation> {
@@ -100,5 +128,9 @@ export function formatEvaluation(e: Evaluation, title: string): string {
   for (const p of e.perClass) lines.push(`| ${p.label} | ${p.windows} | ${p.correct} | ${(100 * p.accuracy).toFixed(1)}% |`);
   lines.push('', e.confusions.length ? 'confusions (expected -> predicted: windows):' : 'confusions: none');
   for (const c of e.confusions.slice(0, 20)) lines.push(`- ${c.expected} -> ${c.predicted}: ${c.count}`);
+  if (e.outliers) {
+    lines.push('', `no-sign windows (target -1, not in the accuracy): ${e.outliers.windows}, mean top probability ${e.outliers.meanTopP.toFixed(4)}, ` +
+      `${e.outliers.atLeast995} with top probability >= 0.995`);
+  }
   return lines.join('\n');
 }

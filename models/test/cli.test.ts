@@ -34,6 +34,19 @@ describe('helen models CLI', () => {
     expect(meta.splits.train.windows + meta.splits.val.windows + meta.splits.test.windows).toBe(22 * 3 * 2);
   });
 
+  it('generates idle recordings at a chosen hand scale and combines folders into one dataset', async () => {
+    capture();
+    expect(await main(['generate', '--out', join(dir, 'idle'), '--seed', '9', '--per-class', '3', '--frames', '31', '--labels', 'idle', '--hand-scale', '0.1-0.3'])).toBe(0);
+    expect(await main(['dataset', '--in', `${join(dir, 'rec')},${join(dir, 'idle')}`, '--out', join(dir, 'ds-oe'), '--stride', '1'])).toBe(0);
+    vi.restoreAllMocks();
+    expect(await readdir(join(dir, 'idle'))).toEqual(['idle', 'manifest.json']);
+    const meta = JSON.parse(await readFile(join(dir, 'ds-oe', 'meta.json'), 'utf8')) as { outlier_labels: string[]; splits: Record<'train' | 'val' | 'test', { windows: number }> };
+    expect(meta.outlier_labels).toEqual(['idle']);
+    expect(meta.splits.train.windows + meta.splits.val.windows + meta.splits.test.windows).toBe(22 * 3 * 2 + 3 * 2);
+    await expect(main(['generate', '--out', dir, '--seed', '1', '--per-class', '1', '--labels', 'wave'])).rejects.toThrow('--labels: "wave" is not a class, idle or none');
+    await expect(main(['generate', '--out', dir, '--seed', '1', '--per-class', '1', '--hand-scale', '0.3-0.1'])).rejects.toThrow('--hand-scale must be MIN-MAX');
+  });
+
   it('rejects a bad option value with a clear message', async () => {
     await expect(main(['generate', '--out', dir, '--seed', 'x', '--per-class', '1'])).rejects.toThrow('--seed must be an integer (got "x")');
     await expect(main(['generate', '--out', dir, '--per-class', '1'])).rejects.toThrow('--seed is required');

@@ -48,10 +48,11 @@ describe('recordings on disk', () => {
     await expect(buildDataset({ inDir, outDir: join(dir, 'with-bad-out') })).rejects.toThrow(`${victim}:7: `);
   });
 
-  it('refuses a recording whose label is not a class', async () => {
-    const inDir = join(dir, 'idle-in');
-    await writeRecording(join(inDir, 'x', 'idle.jsonl'), generateRecording({ seed: 1, label: 'idle', frames: 31 }));
-    await expect(buildDataset({ inDir, outDir: join(dir, 'idle-out') })).rejects.toThrow(/idle\.jsonl:1: label "idle" is not one of the model's classes/);
+  it('refuses a recording whose label is not a class nor idle/none', async () => {
+    const inDir = join(dir, 'wave-in');
+    const frames = generateRecording({ seed: 1, label: '5', frames: 31 }).map((f) => ({ ...f, label: 'wave' }));
+    await writeRecording(join(inDir, 'x', 'wave.jsonl'), frames);
+    await expect(buildDataset({ inDir, outDir: join(dir, 'wave-out') })).rejects.toThrow(/wave\.jsonl:1: label "wave" is not one of the model's classes/);
   });
 });
 
@@ -116,6 +117,49 @@ describe('dataset builder', () => {
   it('lays out the class folder of a set as <out>/<label>/*.jsonl', async () => {
     await mkdir(join(dir, 'empty'), { recursive: true });
     await expect(buildDataset({ inDir: join(dir, 'empty'), outDir: join(dir, 'empty-out') })).rejects.toThrow(/no \.jsonl recordings/);
+  });
+});
+
+describe('"no sign" recordings (outlier exposure)', () => {
+  it('builds idle/none recordings as target -1 windows, split by recording, from several input folders', async () => {
+    const signs = join(dir, 'oe-signs');
+    const idle = join(dir, 'oe-idle');
+    const outDir = join(dir, 'oe-ds');
+    await generateRecordingSet({ outDir: signs, seed: 4, perClass: 4, frames: 40, labels: ['1', '5'] });
+    const m = await generateRecordingSet({ outDir: idle, seed: 9, perClass: 10, frames: 40, labels: ['idle', 'none'], handScale: [0.1, 0.3] });
+    expect(m).toMatchObject({ labels: ['idle', 'none'], recordings: 20, hand_scale: [0.1, 0.3] });
+    const meta = await buildDataset({ inDir: [signs, idle], outDir, stride: 10, splitSeed: 3 });
+    expect(meta.outlier_labels).toEqual(['idle', 'none']);
+    expect(meta.outlier_target).toBe(-1);
+    expect(meta.class_labels).toEqual([...CLASS_LABELS]);
+    expect(meta.recordings.filter((r) => r.label === 'idle')).toHaveLength(10);
+    expect(meta.recordings[0]?.file).toMatch(/^oe-signs\//);
+    expect(meta.source).toMatchObject({ inputs: [{ dir: 'oe-signs', manifest: { seed: 4 } }, { dir: 'oe-idle', manifest: { seed: 9 } }] });
+    const { splits } = await readDataset(outDir);
+    const seen = new Map<number, string>();
+    let outliers = 0;
+    for (const s of SPLITS) {
+      // Each label, idle and none included, has recordings in every split.
+      for (const l of ['1', '5', 'idle', 'none']) expect(meta.splits[s].per_class[l], `${s} ${l}`).toBeGreaterThan(0);
+      splits[s].y.forEach((y, k) => {
+        const r = splits[s].recording[k] as number;
+        const rec = meta.recordings[r];
+        expect(seen.get(r) ?? s).toBe(s);
+        seen.set(r, s);
+        expect(rec?.split).toBe(s);
+        if (rec?.label === 'idle' || rec?.label === 'none') { expect(y).toBe(-1); outliers++; } else expect(CLASS_LABELS[y]).toBe(rec?.label);
+      });
+    }
+    expect(outliers).toBe(20 * 2);
+  });
+
+  it('leaves a signs-only dataset as before (no outlier fields, same split)', async () => {
+    const signs = join(dir, 'oe-signs');
+    const a = await buildDataset({ inDir: signs, outDir: join(dir, 'oe-a'), stride: 10, splitSeed: 3 });
+    const b = await buildDataset({ inDir: [signs, join(dir, 'oe-idle')], outDir: join(dir, 'oe-b'), stride: 10, splitSeed: 3 });
+    expect(a.outlier_labels).toBeUndefined();
+    // Adding idle recordings does not move any sign recording to another split.
+    expect(b.recordings.filter((r) => r.label !== 'idle' && r.label !== 'none').map((r) => r.split)).toEqual(a.recordings.map((r) => r.split));
   });
 });
 

@@ -96,8 +96,12 @@ describe('default model numbers', () => {
   });
 
   it('classifies fresh synthetic windows (a seed never used in training) at >= 97%', async () => {
-    const training = (meta.provenance as { training?: { dataset_source?: { seed?: number } } } | undefined)?.training;
-    expect(training?.dataset_source?.seed).not.toBe(FRESH_SEED);
+    type Source = { seed?: number; inputs?: { manifest: { seed?: number } | null }[] };
+    const source = (meta.provenance as { training?: { dataset_source?: Source } } | undefined)?.training?.dataset_source;
+    // One recordings folder (its manifest) or several (sign + idle recordings): no seed is the fresh one.
+    const seeds = [source?.seed, ...(source?.inputs ?? []).map((i) => i.manifest?.seed)].filter((x) => x !== undefined);
+    expect(seeds.length).toBeGreaterThan(0);
+    expect(seeds).not.toContain(FRESH_SEED);
     const windows = syntheticWindows({ seed: FRESH_SEED, perClass: 12, seqLen: meta.seq_len, useZ: meta.use_z });
     expect(windows.count).toBe(22 * 12 * 2);
     const full = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels);
@@ -106,4 +110,19 @@ describe('default model numbers', () => {
     const partial = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels, 15);
     expect(partial.accuracy).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
+
+  it('leaves "no sign" windows (target -1) out of the accuracy and reports their top probability', async () => {
+    const w = syntheticWindows({ seed: FRESH_SEED, perClass: 1, seqLen: meta.seq_len, useZ: meta.use_z });
+    const all = await evaluateWindows(DEFAULT_MODEL_PATH, w, meta.class_labels);
+    const y = Int32Array.from(w.y);
+    y[0] = -1;
+    y[1] = -1;
+    const some = await evaluateWindows(DEFAULT_MODEL_PATH, { ...w, y }, meta.class_labels);
+    expect(some.windows).toBe(w.count - 2);
+    expect(some.outliers?.windows).toBe(2);
+    expect(some.outliers?.meanTopP).toBeGreaterThan(1 / 22);
+    expect(some.outliers?.meanTopP).toBeLessThanOrEqual(1);
+    expect(all.outliers).toBeUndefined();
+    expect(some.perClass.reduce((a, p) => a + p.windows, 0)).toBe(w.count - 2);
+  }, 60_000);
 });

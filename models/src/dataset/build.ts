@@ -19,7 +19,8 @@ import { SPLITS, splitByRecording, type Split, type SplitFractions } from './spl
 export const DATASET_FORMAT = 'helen-dataset/1';
 
 export interface BuildOptions {
-  inDir: string;
+  /** A recordings folder, or several (e.g. sign recordings + idle recordings) combined into one dataset. */
+  inDir: string | readonly string[];
   outDir: string;
   seqLen?: number;
   useZ?: boolean;
@@ -40,6 +41,13 @@ export interface DatasetMeta {
   stride: number;
   class_labels: string[];
   split_seed: number;
+  /**
+   * Labels whose windows carry target -1 ("no sign": idle = resting/wandering hands, none = no
+   * hands), split by recording like the classes; per_class counts them under their label.
+   * Absent (older datasets) or empty: every target is a class index.
+   */
+  outlier_labels?: string[];
+  outlier_target?: number;
   splits: Record<Split, SplitInfo>;
   /** Path (relative to the input dir), label and split of every recording, indexed by r_<split>.i32. */
   recordings: { file: string; label: string; split: Split; frames: number; windows: number }[];
@@ -58,6 +66,15 @@ export async function listRecordings(dir: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * Recordings with these labels are "no sign" windows (resting / wandering hands, no hands):
+ * target index -1 (OUTLIER_TARGET). The model keeps its 22 outputs; train.py trains them towards
+ * the uniform distribution (outlier exposure), evaluation leaves them out of accuracy.
+ */
+export const OUTLIER_LABELS = ['idle', 'none'] as const;
+export const OUTLIER_TARGET = -1;
+const isOutlierLabel = (l: string): boolean => (OUTLIER_LABELS as readonly string[]).includes(l);
+
 /** The recording's class: every frame's `label` (all equal), else its folder's name. */
 function recordingLabel(file: string, frames: LandmarkFrame[]): string {
   const folder = basename(dirname(file));
@@ -69,8 +86,8 @@ function recordingLabel(file: string, frames: LandmarkFrame[]): string {
     else if (l !== label) throw new RecordingError(file, i + 1, `label "${l}" differs from the recording's "${label}"`);
   });
   const chosen = label ?? folder;
-  if (!isClassLabel(chosen)) {
-    throw new RecordingError(file, 1, `label "${chosen}" is not one of the model's classes (${CLASS_LABELS.join(', ')})`);
+  if (!isClassLabel(chosen) && !isOutlierLabel(chosen)) {
+    throw new RecordingError(file, 1, `label "${chosen}" is not one of the model's classes (${CLASS_LABELS.join(', ')}) nor a "no sign" label (${OUTLIER_LABELS.join(', ')})`);
   }
   return chosen;
 }
@@ -90,21 +107,30 @@ export async function buildDataset(opts: BuildOptions): Promise<DatasetMeta> {
   const stride = opts.stride ?? 4;
   const splitSeed = opts.splitSeed ?? 1;
   const F = featureDim(useZ);
-  const files = await listRecordings(opts.inDir);
-  if (files.length === 0) throw new Error(`no .jsonl recordings under ${opts.inDir}`);
+  const inDirs = typeof opts.inDir === 'string' ? [opts.inDir] : [...opts.inDir];
+  if (inDirs.length === 0) throw new Error('no input folder');
+  // One folder: paths relative to it (as before). Several: each path starts with its folder's name.
+  const listed: { file: string; rel: string }[] = [];
+  for (const d of inDirs) {
+    const found = await listRecordings(d);
+    if (found.length === 0) throw new Error(`no .jsonl recordings under ${d}`);
+    for (const file of found) listed.push({ file, rel: inDirs.length === 1 ? relative(d, file) : join(basename(d), relative(d, file)) });
+  }
 
   const recs: { file: string; label: string; frames: number; windows: Float32Array[] }[] = [];
-  for (const file of files) {
+  for (const { file, rel } of listed) {
     const frames = await readRecording(file);
     const label = recordingLabel(file, frames);
     // The same feature code as the edge at run time, then the same input preparation as the worker.
     const windows = windowsFromFrames(frames, { useZ, seqLen, stride }).map((w) => prepareModelInput(w, seqLen).data);
-    recs.push({ file: relative(opts.inDir, file), label, frames: frames.length, windows });
+    recs.push({ file: rel, label, frames: frames.length, windows });
   }
   const splitOf = splitByRecording(recs, (r) => r.label, splitSeed, opts.fractions);
 
   await mkdir(opts.outDir, { recursive: true });
-  const emptyInfo = (): SplitInfo => ({ windows: 0, recordings: 0, per_class: Object.fromEntries(CLASS_LABELS.map((c) => [c, 0])) });
+  const present = new Set(recs.map((r) => r.label));
+  const outlierLabels = OUTLIER_LABELS.filter((l) => present.has(l));
+  const emptyInfo = (): SplitInfo => ({ windows: 0, recordings: 0, per_class: Object.fromEntries([...CLASS_LABELS, ...outlierLabels].map((c) => [c, 0])) });
   const splits = Object.fromEntries(SPLITS.map((s) => [s, emptyInfo()])) as Record<Split, SplitInfo>;
   for (const split of SPLITS) {
     const members = recs.map((r, i) => ({ r, i })).filter(({ i }) => splitOf[i] === split);
@@ -114,7 +140,7 @@ export async function buildDataset(opts: BuildOptions): Promise<DatasetMeta> {
     const rid = new Int32Array(n);
     let k = 0;
     for (const { r, i } of members) {
-      const cls = (CLASS_LABELS as readonly string[]).indexOf(r.label);
+      const cls = isOutlierLabel(r.label) ? OUTLIER_TARGET : (CLASS_LABELS as readonly string[]).indexOf(r.label);
       for (const w of r.windows) {
         X.set(w, k * seqLen * F);
         y[k] = cls;
@@ -138,9 +164,12 @@ export async function buildDataset(opts: BuildOptions): Promise<DatasetMeta> {
     stride,
     class_labels: [...CLASS_LABELS],
     split_seed: splitSeed,
+    ...(outlierLabels.length > 0 ? { outlier_labels: [...outlierLabels], outlier_target: OUTLIER_TARGET } : {}),
     splits,
     recordings: recs.map((r, i) => ({ file: r.file, label: r.label, split: splitOf[i] as Split, frames: r.frames, windows: r.windows.length })),
-    source: await readSource(opts.inDir),
+    source: inDirs.length === 1
+      ? await readSource(inDirs[0] as string)
+      : { inputs: await Promise.all(inDirs.map(async (d) => ({ dir: basename(d), manifest: await readSource(d) }))) },
     generator_version: GENERATOR_VERSION,
     created: new Date().toISOString(),
   };

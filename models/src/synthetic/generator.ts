@@ -114,13 +114,15 @@ function smoothstep(x: number): number {
 /** One recording of one sign (or of idle / no hands), `frames` long. */
 export function generateRecording(opts: {
   seed: number; label: StepLabel; frames: number; fps?: number; startTs?: number;
+  /** Hand size range [min, max]; default the training range. */
+  handScale?: readonly [number, number];
 }): LandmarkFrame[] {
   const fps = opts.fps ?? DEFAULT_FPS;
   if (!Number.isInteger(opts.frames) || opts.frames < 0) throw new Error(`frames must be a non-negative integer (got ${opts.frames})`);
   const out: LandmarkFrame[] = [];
   // durationMs is exact for `frames` frames; the loop stops at `frames` anyway.
   const script = [{ label: opts.label, durationMs: (opts.frames * 1000) / fps }];
-  for (const frame of scriptedStream({ seed: opts.seed, script, fps, startTs: opts.startTs ?? 0 })) {
+  for (const frame of scriptedStream({ seed: opts.seed, script, fps, startTs: opts.startTs ?? 0, ...(opts.handScale ? { handScale: opts.handScale } : {}) })) {
     if (out.length >= opts.frames) break;
     out.push(frame);
   }

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASS_LABELS, type ClassLabel } from '@helen/schemas';
 import { DEFAULT_FPS, GENERATOR_VERSION, generateRecording } from './generator';
+import type { StepLabel } from './performance';
 import { mixSeed } from './prng';
 import { writeRecording } from './recording';
 
@@ -16,7 +17,10 @@ export interface RecordingSetOptions {
   perClass: number;
   frames?: number;
   fps?: number;
-  labels?: readonly ClassLabel[];
+  /** Default: the 22 classes. `idle` / `none` make "no sign" recordings (outlier windows, dataset target -1). */
+  labels?: readonly StepLabel[];
+  /** Hand size range [min, max]; default the generator's training range. */
+  handScale?: readonly [number, number];
 }
 
 export interface RecordingSetManifest {
@@ -28,6 +32,14 @@ export interface RecordingSetManifest {
   fps: number;
   labels: string[];
   recordings: number;
+  hand_scale?: [number, number];
+}
+
+/** Seed salt of a label: its class index, and 22 / 23 for `idle` / `none`. */
+function labelIndex(label: StepLabel): number {
+  if (label === 'idle') return CLASS_LABELS.length;
+  if (label === 'none') return CLASS_LABELS.length + 1;
+  return CLASS_LABELS.indexOf(label as ClassLabel);
 }
 
 /** The seed of recording n of a class: distinct per (set seed, class, n). */
@@ -40,11 +52,11 @@ export async function generateRecordingSet(opts: RecordingSetOptions): Promise<R
   const fps = opts.fps ?? DEFAULT_FPS;
   const labels = opts.labels ?? CLASS_LABELS;
   for (const label of labels) {
-    const c = CLASS_LABELS.indexOf(label);
+    const c = labelIndex(label);
     for (let n = 0; n < opts.perClass; n++) {
       const seed = recordingSeed(opts.seed, c, n);
       // Start times differ per recording, as real takes would.
-      const rec = generateRecording({ seed, label, frames, fps, startTs: 1_700_000_000_000 + seed });
+      const rec = generateRecording({ seed, label, frames, fps, startTs: 1_700_000_000_000 + seed, ...(opts.handScale ? { handScale: opts.handScale } : {}) });
       await writeRecording(join(opts.outDir, label, `${label}_s${opts.seed}_${n}.jsonl`), rec);
     }
   }
@@ -57,6 +69,7 @@ export async function generateRecordingSet(opts: RecordingSetOptions): Promise<R
     fps,
     labels: [...labels],
     recordings: labels.length * opts.perClass,
+    ...(opts.handScale ? { hand_scale: [opts.handScale[0], opts.handScale[1]] as [number, number] } : {}),
   };
   await mkdir(opts.outDir, { recursive: true });
   await writeFile(join(opts.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
