@@ -5,7 +5,7 @@
 import { register } from 'tsx/esm/api';
 
 const commands = {
-  stack: ['../http-api/src/stack/main.ts', 'embedded broker + one inference worker + HTTP facade (development / single VM)'],
+  stack: ['../stack/src/main.ts', 'embedded broker + one inference worker + HTTP facade (development / single VM)'],
   broker: ['../broker/src/main.ts', 'MQTT broker (aedes) with TCP and WebSocket listeners and shared subscriptions'],
   worker: ['../inference-worker/src/main.ts', 'ONNX inference worker on the shared predict subscription'],
   api: ['../http-api/src/main.ts', 'HTTP facade: /health, /metadata, /predict over MQTT'],

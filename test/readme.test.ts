@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EnvSpec } from '@helen/schemas';
+import type { EnvSpec } from '@helen/runtime';
 import { brokerEnv } from '@helen/broker';
 import { workerEnv } from '@helen/inference-worker';
 import { apiEnv } from '@helen/http-api';

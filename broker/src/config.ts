@@ -1,7 +1,7 @@
 /**
  * The broker service's environment, parsed once at start-up (`helen broker --help` prints it).
  */
-import { commonEnv, envVar, parseEnv, type EnvConfig } from '@helen/schemas';
+import { commonEnv, envVar, parseEnv, type EnvConfig } from '@helen/runtime';
 import type { BrokerConfig } from './broker';
 
 const port = (description: string, fallback: number) => envVar.int(description, fallback, { min: 0, max: 65535 });

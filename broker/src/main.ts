@@ -1,7 +1,7 @@
 /**
  * `helen broker`: process wiring only (env, logger, signals). Does nothing on import.
  */
-import { formatEnvHelp } from '@helen/schemas';
+import { formatEnvHelp } from '@helen/runtime';
 import { pino } from 'pino';
 import { createBroker } from './broker';
 import { brokerEnv, loadBrokerConfig } from './config';

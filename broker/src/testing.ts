@@ -14,9 +14,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForTcp } from '@helen/runtime';
 import { createBroker, type HelenBroker } from './broker';
 
 export type TestBrokerKind = 'aedes' | 'mosquitto';
@@ -141,7 +141,9 @@ async function startMosquitto(port: number): Promise<TestBroker> {
   };
   try {
     await Promise.race([
-      waitForPort(port, 10_000),
+      waitForTcp(port, 10_000, () => false).then((up) => {
+        if (!up) throw new Error(`nothing listening on 127.0.0.1:${port} after 10000 ms`);
+      }),
       spawnFailed,
       exited.then((code) => {
         throw new Error(`mosquitto exited with code ${code} before listening on ${port}: ${stderr.trim()}`);
@@ -182,31 +184,3 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -1,4 +1,4 @@
-import { ConfigError, formatEnvHelp } from '@helen/schemas';
+import { ConfigError, formatEnvHelp } from '@helen/runtime';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brokerEnv, loadBrokerConfig } from '../src/config';

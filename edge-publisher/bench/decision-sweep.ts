@@ -10,7 +10,8 @@
  * Frames are paced by the replies (each window waits for its answer), so the outcome is
  * what a Pi with instant inference would decide; time is frame time, as in the engine.
  */
-import { scriptedStream, DEFAULT_MODEL_PATH } from '@helen/models';
+import { scriptedStream } from '@helen/synthetic-signer';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
 import { CLASS_LABELS, type LandmarkFrame } from '@helen/schemas';
 import pino from 'pino';
 import { DEFAULT_SYNTHETIC_HAND_SCALE, edgeConfigFromEnv, parseScaleRange, parseScript } from '../src/config';

@@ -11,10 +11,10 @@
  * the socket. process.cpuUsage() over the run, divided by the seconds of input.
  */
 import { existsSync } from 'node:fs';
-import { scriptedStream, DEFAULT_MODEL_PATH } from '@helen/models';
-import {
-  CLASS_LABELS, encodeRequestBinary, encodeRequestJson, FeatureWindow, FrameFeaturizer, type FeatureSequence, type LandmarkFrame,
-} from '@helen/schemas';
+import { scriptedStream } from '@helen/synthetic-signer';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
+import { CLASS_LABELS, encodeRequestBinary, encodeRequestJson, type FeatureSequence, type LandmarkFrame } from '@helen/schemas';
+import { FeatureWindow, FrameFeaturizer } from '@helen/features';
 import pino from 'pino';
 import { EdgePipeline } from '../src/pipeline/pipeline';
 import { LocalPredictor } from '../src/predict/local-predictor';

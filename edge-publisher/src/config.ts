@@ -5,10 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  CLASS_LABELS, ConfigError, commonEnv, envVar, isValidTopicId, mqttClientEnv, parseEnv,
-  type LogLevel,
-} from '@helen/schemas';
+import { CLASS_LABELS, isValidTopicId } from '@helen/schemas';
+import { ConfigError, commonEnv, envVar, mqttClientEnv, parseEnv, type LogLevel } from '@helen/runtime';
 import { decisionEnv, decisionSettingsFromEnv, type DecisionSettings } from './decision/settings';
 
 export const SOURCE_KINDS = ['camera', 'replay', 'synthetic'] as const;

@@ -3,7 +3,7 @@
  * only (environment, signals, exit codes). Nothing runs on import.
  */
 import pino from 'pino';
-import { formatEnvHelp } from '@helen/schemas';
+import { formatEnvHelp } from '@helen/runtime';
 import { createEdge } from './app';
 import { cameraEnv } from './camera/config';
 import { edgeConfigFromEnv, edgeEnv } from './config';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatEnvHelp } from '@helen/schemas';
+import { ConfigError, formatEnvHelp } from '@helen/runtime';
 import { defaultDeviceId, edgeConfigFromEnv, edgeEnv, parseScaleRange, parseScript } from '../src/config';
 import { DEFAULT_DECISION_SETTINGS } from '../src/decision/settings';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '@helen/schemas';
+import { ConfigError } from '@helen/runtime';
 import { main } from '../src/main';
 
 describe('helen edge (main)', () => {

@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/stack/readiness';
+import { freePort } from '@helen/runtime';
 
 const { values: args } = parseArgs({
   options: {

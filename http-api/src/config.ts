@@ -2,7 +2,8 @@
  * The facade's settings, parsed once from the environment. The same table prints for
  * `helen api --help`, so help and parsing cannot drift apart.
  */
-import { commonEnv, envVar, isValidTopicId, mqttClientEnv, parseEnv, type EnvConfig } from '@helen/schemas';
+import { commonEnv, envVar, mqttClientEnv, parseEnv, type EnvConfig } from '@helen/runtime';
+import { isValidTopicId } from '@helen/schemas';
 
 /**
  * 30 x 126 floats written with full double precision (~20 characters each) is ~80 KB of

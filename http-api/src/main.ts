@@ -1,5 +1,5 @@
 /** `helen api`: process wiring only (env, signals, exit code). */
-import { formatEnvHelp } from '@helen/schemas';
+import { formatEnvHelp } from '@helen/runtime';
 import { createApi } from './app';
 import { apiConfigFromEnv, apiEnv } from './config';
 

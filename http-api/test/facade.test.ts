@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
 import { createApi, apiConfig, type Api } from '../src/index';
 import { clearRetained, fakeMetadata, startFakeWorker, FAKE_FEATURE_DIM, type FakeWorker } from './helpers/fake-worker';
-import { postJson, request, waitFor, window } from './helpers/http';
+import { postJson, request, waitFor, window } from '@helen/runtime/testing';
 
 const F = FAKE_FEATURE_DIM;
 const TIMEOUT_MS = 1500;

@@ -2,9 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiEnv } from '../src/config';
-import { stackEnv } from '../src/stack/config';
 import { main as apiMain } from '../src/main';
-import { main as stackMain } from '../src/stack/main';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -21,7 +19,7 @@ async function help(main: (argv: string[]) => Promise<number | void>): Promise<s
 }
 
 describe('docs', () => {
-  it.each([['api', apiEnv, apiMain], ['stack', stackEnv, stackMain]] as const)('README and helen %s --help list every variable', async (_name, spec, main) => {
+  it.each([['api', apiEnv, apiMain]] as const)('README and helen %s --help list every variable', async (_name, spec, main) => {
     const text = await help(main);
     for (const name of Object.keys(spec)) {
       const short = name.replace(/^HELEN_STACK_RESTART_(MIN|MAX)_MS$/, 'HELEN_STACK_RESTART_MIN_MS');

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
 import { createWorker, workerConfigFromEnv, type Worker } from '@helen/inference-worker';
 import { spawnWorkerProcess } from '@helen/inference-worker/testing';
-import { DEFAULT_MODEL_PATH } from '@helen/models';
-import { prepareModelInput, sequenceFromRows, type ModelMetadata } from '@helen/schemas';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
+import { prepareModelInput } from '@helen/features';
+import { sequenceFromRows, type ModelMetadata } from '@helen/schemas';
 import { apiConfig, createApi, type Api } from '../src/index';
-import { postJson, request, waitFor } from './helpers/http';
+import { postJson, request, waitFor } from '@helen/runtime/testing';
 
 interface Result { prediction: string; probabilities: number[]; top_index: number; top_probability: number; worker: string }
 

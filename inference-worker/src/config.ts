@@ -3,12 +3,11 @@
  * into a frozen, typed config. Nothing else in this package reads process.env.
  */
 import { hostname } from 'node:os';
-import { DEFAULT_MODEL_PATH } from '@helen/models';
-import {
-  commonEnv, envVar, isValidTopicId, mqttClientEnv, parseEnv, WORKER_SHARE_GROUP, type LogLevel,
-} from '@helen/schemas';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
+import { commonEnv, envVar, mqttClientEnv, parseEnv, type LogLevel } from '@helen/runtime';
+import { isValidTopicId, WORKER_SHARE_GROUP } from '@helen/schemas';
 
-export type InferenceThread = 'worker-thread' | 'main';
+import type { InferenceThread } from '@helen/model-runtime';
 
 export interface WorkerConfig {
   readonly mqttUrl: string;

@@ -1,5 +1,5 @@
 export { createWorker, type Worker, type WorkerDeps } from './worker';
-export { workerConfigFromEnv, workerEnv, defaultWorkerId, type WorkerConfig, type InferenceThread } from './config';
-export { ModelLoadError } from './model';
+export { workerConfigFromEnv, workerEnv, defaultWorkerId, type WorkerConfig } from './config';
+export { ModelLoadError } from '@helen/model-runtime';
 export type { WorkerStats } from './stats';
-export type { InferenceEngine, OpenEngine, EngineResult, SessionInfo } from './engine';
+export type { InferenceEngine, OpenEngine, EngineResult, SessionInfo } from '@helen/model-runtime';

@@ -2,9 +2,8 @@
  * One incoming MQTT message -> a queued work item, an error reply or a counted drop. Never
  * throws: whatever the payload, the worker keeps running (STYLE.md, "catch at boundaries").
  */
-import {
-  decodeRequest, prepareModelInput, WireError, type FeatureSequence, type ModelMetadata, type Trace,
-} from '@helen/schemas';
+import { decodeRequest, WireError, type FeatureSequence, type ModelMetadata, type Trace } from '@helen/schemas';
+import { prepareModelInput } from '@helen/features';
 import type { Batchable } from './batch-queue';
 
 export type QoS = 0 | 1 | 2;

@@ -3,7 +3,7 @@
  * SIGTERM/SIGINT drains (answers what it holds, publishes offline) and exits 0.
  */
 import pino from 'pino';
-import { formatEnvHelp } from '@helen/schemas';
+import { formatEnvHelp } from '@helen/runtime';
 import { workerConfigFromEnv, workerEnv } from './config';
 import { createWorker } from './worker';
 

@@ -6,15 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
-import {
-  createTopics, encodeReply, PROTOCOL_VERSION, type ErrorCode, type ErrorEnvelope, type PredictResponse,
-  type StatusMessage, type Trace,
-} from '@helen/schemas';
+import { createTopics, encodeReply, PROTOCOL_VERSION, type ErrorCode, type ErrorEnvelope, type PredictResponse, type StatusMessage, type Trace } from '@helen/schemas';
 import type { WorkerConfig } from './config';
 import { intake, type QoS, type WorkItem } from './intake';
-import type { OpenEngine } from './engine';
-import { loadModel, type LoadedModel } from './model';
-import { rowScores } from './scores';
+import type { OpenEngine } from '@helen/model-runtime';
+import { loadModel, type LoadedModel } from '@helen/model-runtime';
+import { rowScores } from '@helen/model-runtime';
 import { Scheduler } from './scheduler';
 import { emptyStats, type WorkerStats } from './stats';
 

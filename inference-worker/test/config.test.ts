@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatEnvHelp } from '@helen/schemas';
+import { ConfigError, formatEnvHelp } from '@helen/runtime';
 import { workerConfigFromEnv, workerEnv } from '../src/index';
 
 describe('workerConfigFromEnv', () => {

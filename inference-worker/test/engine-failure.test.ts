@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '@helen/broker/testing';
 import { createWorker, workerConfigFromEnv, type InferenceEngine, type OpenEngine } from '../src/index';
-import { openEngine } from '../src/engine';
+import { openEngine } from '@helen/model-runtime';
 import { freshTopics, Requester, sequence, workerEnv } from './helpers';
 
 describe('engine failures (aedes)', () => {

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '@helen/broker/testing';
-import { DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata, readGolden, type GoldenFile } from '@helen/models';
+import { DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/model-runtime';
+import { readGolden, type GoldenFile } from '@helen/models';
 import type { FeatureSequence, PredictResponse } from '@helen/schemas';
 import type { Worker } from '../src/index';
-import { rowScores } from '../src/scores';
+import { rowScores } from '@helen/model-runtime';
 import { freshTopics, Requester, startWorker } from './helpers';
 
 function row(input: number[], b: number, frames: number, featureDim: number): FeatureSequence {

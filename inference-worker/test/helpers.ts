@@ -1,9 +1,7 @@
 /** Shared pieces of the worker integration tests: a requester client and request builders. */
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import {
-  createTopics, decodeReply, encodeRequestBinary, encodeRequestJson, type FeatureSequence, type PredictReply, type Topics,
-} from '@helen/schemas';
+import { createTopics, decodeReply, encodeRequestBinary, encodeRequestJson, type FeatureSequence, type PredictReply, type Topics } from '@helen/schemas';
 import { createWorker, workerConfigFromEnv, type Worker } from '../src/index';
 
 let prefixCounter = 0;

@@ -3,9 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_PATH } from '@helen/models';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
 import { createWorker, workerConfigFromEnv } from '../src/index';
-import { loadModel, resolveModelPath } from '../src/model';
+import { loadModel, resolveModelPath } from '@helen/model-runtime';
 
 const dir = mkdtempSync(join(tmpdir(), 'helen-worker-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,9 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
-import {
-  CLASS_LABELS, encodeRequestBinary, encodeRequestJson, validateErrorEnvelope, validatePredictResponse, type PredictResponse, type Topics,
-} from '@helen/schemas';
+import { CLASS_LABELS, encodeRequestBinary, encodeRequestJson, validateErrorEnvelope, validatePredictResponse, type PredictResponse, type Topics } from '@helen/schemas';
 import type { Worker } from '../src/index';
 import { freshTopics, Requester, sequence, startWorker } from './helpers';
 

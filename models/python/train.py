@@ -28,6 +28,13 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def repo_relative(path: str) -> str:
+    """A path as recorded in a checkpoint: relative to the repository root, never this machine's absolute path."""
+    return os.path.relpath(os.path.abspath(path), REPO)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helen_model import BiGRUClassifier, LABEL_TABLE  # noqa: E402
 
@@ -178,11 +185,11 @@ def main(argv=None) -> int:
             "class_labels": labels,
             "feature_dim": F,
             "train": {
-                "dataset": os.path.abspath(args.data), "dataset_source": meta.get("source"),
+                "dataset": repo_relative(args.data), "dataset_source": meta.get("source"),
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
                 "outlier_labels": meta.get("outlier_labels", []),
                 "epochs_run": len(history), "history": history, "seconds": round(time.time() - t0, 1),
-                "args": vars(args), "torch": torch.__version__, "min_t": min_t,
+                "args": {k: (repo_relative(v) if k in ("data", "out", "init") and v else v) for k, v in vars(args).items()}, "torch": torch.__version__, "min_t": min_t,
                 # Training continued from --init: its own record, so the total time stays traceable.
                 "previous": previous,
             },

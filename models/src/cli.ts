@@ -4,13 +4,12 @@
  */
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { generateRecordingSet } from './synthetic/recording-set';
-import type { StepLabel } from './synthetic/performance';
+import { generateRecordingSet } from './dataset/recording-set';
+import type { StepLabel } from '@helen/synthetic-signer';
 import { buildDataset } from './dataset/build';
 import { SPLITS, type Split } from './dataset/split';
 import { checkGolden, readGolden } from './golden';
-import { checkMetadataAgainstSession, DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata } from './model';
-import { createSession } from './runtime';
+import { checkMetadataAgainstSession, createSession, DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/model-runtime';
 import { evaluateDataset, evaluateWindows, formatEvaluation, syntheticWindows } from './evaluate';
 import { CLASS_LABELS } from '@helen/schemas';
 

@@ -2,12 +2,12 @@
  * Accuracy of an ONNX model through onnxruntime-node, the runtime that serves it: on a
  * dataset split (the model card's figures) or on freshly generated synthetic windows.
  */
-import { CLASS_LABELS, prepareModelInput, windowsFromFrames } from '@helen/schemas';
+import { CLASS_LABELS } from '@helen/schemas';
+import { prepareModelInput, windowsFromFrames } from '@helen/features';
 import { readDataset } from './dataset/build';
 import type { Split } from './dataset/split';
-import { generateRecording } from './synthetic/generator';
-import { mixSeed } from './synthetic/prng';
-import { argmax, createSession, runBatch } from './runtime';
+import { generateRecording, mixSeed } from '@helen/synthetic-signer';
+import { argmax, createSession, runBatch } from '@helen/model-runtime';
 
 export interface Evaluation {
   windows: number;

@@ -4,7 +4,7 @@
  * without Python, wherever the model is deployed.
  */
 import { readFile } from 'node:fs/promises';
-import { createSession, runBatch } from './runtime';
+import { createSession, runBatch } from '@helen/model-runtime';
 
 export interface GoldenCase {
   name: string;

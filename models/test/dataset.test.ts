@@ -2,11 +2,10 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_LABELS, prepareModelInput, windowsFromFrames } from '@helen/schemas';
-import {
-  buildDataset, generateRecording, generateRecordingSet, readDataset, readRecording, RecordingError,
-  splitByRecording, SPLITS, writeRecording, type DatasetMeta,
-} from '../src/index';
+import { CLASS_LABELS } from '@helen/schemas';
+import { prepareModelInput, windowsFromFrames } from '@helen/features';
+import { buildDataset, generateRecordingSet, readDataset, splitByRecording, SPLITS, type DatasetMeta } from '../src/index';
+import { generateRecording, readRecording, RecordingError, writeRecording } from '@helen/synthetic-signer';
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'helen-models-ds-')); });

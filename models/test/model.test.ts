@@ -2,12 +2,10 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_LABELS, featureDim, type ModelMetadata } from '@helen/schemas';
-import {
-  DEFAULT_GOLDEN_PATH, DEFAULT_METADATA_PATH, DEFAULT_MODEL_DIR, DEFAULT_MODEL_PATH, checkGolden,
-  checkMetadataAgainstSession, createSession, evaluateWindows, loadModelMetadata, readGolden, runBatch,
-  sha256File, syntheticWindows, type Session,
-} from '../src/index';
+import { CLASS_LABELS, type ModelMetadata } from '@helen/schemas';
+import { featureDim } from '@helen/features';
+import { DEFAULT_GOLDEN_PATH, DEFAULT_METADATA_PATH, DEFAULT_MODEL_DIR, DEFAULT_MODEL_PATH, checkMetadataAgainstSession, createSession, loadModelMetadata, runBatch, sha256File, type Session } from '@helen/model-runtime';
+import { checkGolden, evaluateWindows, readGolden, syntheticWindows } from '../src/index';
 
 /** Never used for training data: the default model's recordings came from seed 1 (see its provenance). */
 const FRESH_SEED = 20_240_611;
@@ -132,4 +130,17 @@ describe('default model numbers', () => {
     expect(all.outliers).toBeUndefined();
     expect(some.perClass.reduce((a, p) => a + p.windows, 0)).toBe(w.count - 2);
   }, 60_000);
+});
+
+describe('committed model files', () => {
+  it('record no absolute path of the machine they were built on (provenance paths are repository-relative)', async () => {
+    const absolute: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (typeof value === 'string' && (value.startsWith('/') || /^[A-Za-z]:\\/.test(value))) absolute.push(`${path} = ${value}`);
+      else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+    };
+    walk(JSON.parse(await readFile(DEFAULT_METADATA_PATH, 'utf8')), 'metadata');
+    expect(absolute).toEqual([]);
+  });
 });

@@ -3,7 +3,8 @@
  * binary f16 vs binary f32. Run: npx tsx schemas/bench/codec.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { decodeRequest, encodeRequestBinary, encodeRequestJson, FrameFeaturizer, FeatureWindow, type FeatureSequence, type LandmarkFrame } from '../src/index';
+import { FeatureWindow, FrameFeaturizer } from '@helen/features';
+import { decodeRequest, encodeRequestBinary, encodeRequestJson, type FeatureSequence, type LandmarkFrame } from '../src/index';
 
 const SEQ_LEN = 30;
 

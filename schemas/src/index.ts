@@ -16,10 +16,6 @@ export {
 } from './validators';
 export { createTopics, isValidTopicId, DEFAULT_TOPIC_PREFIX, WORKER_SHARE_GROUP, type Topics } from './topics';
 export {
-  envVar, parseEnv, formatEnvHelp, ConfigError, commonEnv, mqttClientEnv, LOG_LEVELS,
-  type EnvVar, type EnvSpec, type EnvConfig, type LogLevel,
-} from './env';
-export {
   WireError, float32ToFloat16Bits, float16BitsToFloat32, float16Overflows,
   FLOAT16_MAX, FLOAT16_MIN_SUBNORMAL, FLOAT16_MIN_NORMAL, FLOAT16_OVERFLOW_THRESHOLD,
   sequenceFromRows, sequenceToRows, checkSequence, DEFAULT_MAX_FRAMES, DEFAULT_MAX_FEATURE_DIM,
@@ -29,9 +25,3 @@ export {
   type FeatureSequence, type SequenceLimits, type RequestEncoding, type RequestEnvelopeFields,
   type DecodedRequest, type DecodeOptions,
 } from './codec/index';
-export {
-  featureDim, handFeatureDim, normalizeHand, handCenter, handBboxArea, LANDMARKS_PER_HAND, NORM_EPS,
-  assignSlots, SLOT_NAMES, FrameFeaturizer, DEFAULT_FEATURE_OPTIONS,
-  FeatureWindow, minPartialFrames, prepareModelInput, windowsFromFrames,
-  type SlotCandidate, type SlotRules, type FeatureOptions, type SlotInfo, type FrameFeatures,
-} from './features/index';

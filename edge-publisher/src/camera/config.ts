@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { envVar, parseEnv, type EnvConfig } from '@helen/schemas';
+import { envVar, parseEnv, type EnvConfig } from '@helen/runtime';
 
 /** Google's official HandLandmarker bundle (float16, version 1) and what it must hash to. */
 export const HAND_MODEL = Object.freeze({

@@ -1,4 +1,4 @@
-import { envVar } from '@helen/schemas';
+import { envVar } from '@helen/runtime';
 
 /**
  * Every number of the original client's decision rules (model/inference_classifier_video.py),

@@ -4,7 +4,8 @@
  * back asynchronously and sinks queue their own work.
  */
 import type { Logger } from 'pino';
-import { FrameFeaturizer, minPartialFrames, type GestureEvent, type LandmarkFrame } from '@helen/schemas';
+import { FrameFeaturizer, minPartialFrames } from '@helen/features';
+import type { GestureEvent, LandmarkFrame } from '@helen/schemas';
 import { DecisionEngine, type DecisionOutcome, type GestureDecision } from '../decision/engine';
 import type { DecisionSettings } from '../decision/settings';
 import type { WindowStats } from '../decision/stats';

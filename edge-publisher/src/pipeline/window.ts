@@ -8,7 +8,8 @@
  * partial windows again (>= minPartialFrames, never padded) and the early trigger can
  * serve it, as it served the original's first gesture.
  */
-import { FeatureWindow, type FeatureSequence, type FrameFeatures } from '@helen/schemas';
+import { FeatureWindow, type FrameFeatures } from '@helen/features';
+import type { FeatureSequence } from '@helen/schemas';
 import { frameMotion, meanFeatureStd, type WindowStats } from '../decision/stats';
 
 interface Aux {

@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { argmax, checkMetadataAgainstSession, createSession, DEFAULT_MODEL_PATH, loadModelMetadata, runBatch, softmax, type Session } from '@helen/models';
-import { prepareModelInput, type FeatureSequence, type ModelMetadata } from '@helen/schemas';
+import { argmax, checkMetadataAgainstSession, createSession, DEFAULT_MODEL_PATH, loadModelMetadata, runBatch, softmax, type Session } from '@helen/model-runtime';
+import { prepareModelInput } from '@helen/features';
+import type { FeatureSequence, ModelMetadata } from '@helen/schemas';
 import type { PredictOutcome, Predictor } from './types';
 
 export interface LocalModel {

@@ -5,7 +5,7 @@
  * frame time, so it decides the same either way). A malformed line fails start() with
  * `file:line: reason`.
  */
-import { readRecording } from '@helen/models';
+import { readRecording } from '@helen/synthetic-signer';
 import type { LandmarkFrame } from '@helen/schemas';
 import { asFastAsPossible, realTime } from './pacing';
 import type { LandmarkSource } from './source';

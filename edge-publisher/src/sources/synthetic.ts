@@ -3,7 +3,7 @@
  * idle hands and empty stretches. Frames carry the script's label (what a test expects)
  * and are stamped with the wall clock at start, so latencies read like a camera's.
  */
-import { scriptedStream } from '@helen/models';
+import { scriptedStream } from '@helen/synthetic-signer';
 import type { LandmarkFrame } from '@helen/schemas';
 import type { ScriptStep } from '../config';
 import { asFastAsPossible, realTime } from './pacing';

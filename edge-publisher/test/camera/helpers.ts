@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { sharedPath } from '@helen/runtime/testing';
 import { chromiumArgs, isLoopbackHost } from '../../src/camera/chromium';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const MODEL_PATH = '/work/shared/models/hand_landmarker.task';
-export const FIXTURES = '/work/shared/fixtures/hands';
+export const MODEL_PATH = sharedPath('models', 'hand_landmarker.task');
+export const FIXTURES = sharedPath('fixtures', 'hands');
 export const CLIP = join(FIXTURES, 'handpose3d_cam0_test.mp4');
 
 function executable(path: string): boolean {

@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { createBroker, type HelenBroker } from '@helen/broker';
 import { apiConfigFromEnv, createApi } from '@helen/http-api';
 import { createWorker, workerConfigFromEnv, type Worker } from '@helen/inference-worker';
-import { DEFAULT_MODEL_PATH } from '@helen/models';
+import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
 import { createTopics, type GestureEvent, type LandmarkFrame } from '@helen/schemas';
 import { createEdge, type Edge } from '../../src/app';
 import { edgeConfigFromEnv, parseScript } from '../../src/config';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRecording } from '@helen/models';
+import { readRecording } from '@helen/synthetic-signer';
 import { validateLandmarkFrame, type LandmarkFrame } from '@helen/schemas';
 import { checkRecordLabel, record } from '../../src/record';
 import { ReplaySource } from '../../src/sources/replay';

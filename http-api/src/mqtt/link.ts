@@ -5,10 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import {
-  createTopics, decodeReply, encodeRequestBinary, isErrorReply, validateModelMetadata,
-  type FeatureSequence, type ModelMetadata, type PredictResponse, type Topics,
-} from '@helen/schemas';
+import { createTopics, decodeReply, encodeRequestBinary, isErrorReply, validateModelMetadata, type FeatureSequence, type ModelMetadata, type PredictResponse, type Topics } from '@helen/schemas';
 import type { ApiConfig } from '../config';
 import { fromWorkerError, unavailable } from '../errors';
 import { PendingRequests } from './pending';

@@ -1,9 +1,6 @@
 /** POST /predict: the original contract, answered by a worker over MQTT. */
 import type { FastifyInstance } from 'fastify';
-import {
-  DEFAULT_MAX_FRAMES, predictBodySchema, predictResultProperties, sequenceFromRows, WireError,
-  type FeatureSequence, type PredictBody,
-} from '@helen/schemas';
+import { DEFAULT_MAX_FRAMES, predictBodySchema, predictResultProperties, sequenceFromRows, WireError, type FeatureSequence, type PredictBody } from '@helen/schemas';
 import { badRequest, unavailable } from '../errors';
 import type { MqttLink } from '../mqtt/link';
 

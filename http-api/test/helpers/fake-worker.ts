@@ -5,10 +5,7 @@
  * real worker runs in the other suites.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import {
-  CLASS_LABELS, createTopics, decodeRequest, encodeReply,
-  type DecodedRequest, type ErrorCode, type ModelMetadata, type PredictReply,
-} from '@helen/schemas';
+import { CLASS_LABELS, createTopics, decodeRequest, encodeReply, type DecodedRequest, type ErrorCode, type ModelMetadata, type PredictReply } from '@helen/schemas';
 
 export type FakeAction =
   | { kind: 'answer'; delayMs?: number; times?: number }

@@ -9,11 +9,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import {
-  CLASS_LABELS, featureDim, isClassLabel, prepareModelInput, windowsFromFrames, type LandmarkFrame,
-} from '@helen/schemas';
-import { readRecording, RecordingError } from '../synthetic/recording';
-import { GENERATOR_VERSION } from '../synthetic/generator';
+import { CLASS_LABELS, isClassLabel, type LandmarkFrame } from '@helen/schemas';
+import { featureDim, prepareModelInput, windowsFromFrames } from '@helen/features';
+import { GENERATOR_VERSION, readRecording, RecordingError } from '@helen/synthetic-signer';
 import { SPLITS, splitByRecording, type Split, type SplitFractions } from './split';
 
 export const DATASET_FORMAT = 'helen-dataset/1';

@@ -3,7 +3,7 @@
  * recording lands in the split its recording was given, so no recording (one signer's one
  * take) is ever on both sides of an evaluation.
  */
-import { createRng } from '../synthetic/prng';
+import { createRng } from '@helen/synthetic-signer';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
