@@ -1,5 +1,10 @@
-export {
-  envVar, parseEnv, formatEnvHelp, ConfigError, commonEnv, mqttClientEnv, LOG_LEVELS,
-  type EnvVar, type EnvSpec, type EnvConfig, type LogLevel,
-} from './settings-legacy';
+/**
+ * @helen/runtime: what every service runs on. Settings tables (settings/), the MQTT client
+ * layer (mqtt/), the process lifecycle, and small network probes. Depends only on
+ * @helen/schemas; never on a service.
+ */
+export * from './settings/index';
+export * from './mqtt/index';
+export { runService, stopSignal, DEFAULT_STOP_TIMEOUT_MS, type RunnableService, type RunOptions } from './lifecycle';
 export { freePort, waitForTcp, waitForHealth } from './net';
+export { createLogger } from './logger';

@@ -1,0 +1,9 @@
+export { setting, SettingValueError, type Setting } from './setting';
+export {
+  defineSettings, formatSettingsHelp, ConfigError,
+  type SettingsTable, type SettingsShape, type ConfigOf, type DeepPartial, type Rule, type EnvSource,
+} from './table';
+export {
+  LOG_LEVELS, parseLogLevel, logLevelSetting, topicPrefixSetting, mqttClientSettings, MQTT_URL_SCHEMES,
+  type LogLevel, type MqttClientSettings,
+} from './common';
