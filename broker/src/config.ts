@@ -1,10 +1,9 @@
 /**
- * The broker service's environment, parsed once at start-up (`helen broker --help` prints it).
+ * The broker service's settings, one table (`helen broker --help` prints it), parsed once at
+ * start-up.
  */
-import { commonEnv, envVar, parseEnv, type EnvConfig } from '@helen/runtime';
+import { defineSettings, logLevelSetting, setting, type ConfigOf, type EnvSource } from '@helen/runtime';
 import type { BrokerConfig } from './broker';
-
-const port = (description: string, fallback: number) => envVar.int(description, fallback, { min: 0, max: 65535 });
 
 /** `off` turns the WebSocket listener off; 0 (like for the TCP port) picks a free port. */
 function parseWsPort(raw: string): number | 'off' {
@@ -14,23 +13,23 @@ function parseWsPort(raw: string): number | 'off' {
   return n;
 }
 
-export const brokerEnv = {
-  HELEN_MQTT_HOST: envVar.string('bind address of the broker listeners', '0.0.0.0'),
-  HELEN_MQTT_PORT: port('MQTT TCP listener port (0 = pick a free port)', 1883),
-  HELEN_MQTT_WS_PORT: envVar.custom<number | 'off'>(
+export const brokerSettings = defineSettings({
+  host: setting.string('HELEN_MQTT_HOST', 'bind address of the broker listeners', '0.0.0.0'),
+  port: setting.port('HELEN_MQTT_PORT', 'MQTT TCP listener port (0 = pick a free port)', 1883),
+  wsPort: setting.custom<number | 'off'>('HELEN_MQTT_WS_PORT',
     'MQTT WebSocket listener port (0 = pick a free port, off = no WebSocket listener)', parseWsPort, 9001),
-  HELEN_LOG_LEVEL: commonEnv.HELEN_LOG_LEVEL,
-};
+  logLevel: logLevelSetting,
+});
 
-export type BrokerEnv = EnvConfig<typeof brokerEnv>;
+export type BrokerSettings = ConfigOf<typeof brokerSettings.shape>;
 
-/** Environment -> createBroker() config (without logger, which main wires). Throws ConfigError. */
-export function loadBrokerConfig(source: Record<string, string | undefined>): { env: BrokerEnv; config: BrokerConfig } {
-  const env = parseEnv(brokerEnv, source);
+/** Environment -> the settings and createBroker()'s config (without the logger, which main wires). Throws ConfigError. */
+export function loadBrokerConfig(source: EnvSource): { settings: BrokerSettings; config: BrokerConfig } {
+  const settings = brokerSettings.parse(source);
   const config: BrokerConfig = {
-    host: env.HELEN_MQTT_HOST,
-    port: env.HELEN_MQTT_PORT,
-    ...(env.HELEN_MQTT_WS_PORT === 'off' ? {} : { wsPort: env.HELEN_MQTT_WS_PORT }),
+    host: settings.host,
+    port: settings.port,
+    ...(settings.wsPort === 'off' ? {} : { wsPort: settings.wsPort }),
   };
-  return { env, config };
+  return { settings, config };
 }

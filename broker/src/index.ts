@@ -3,4 +3,4 @@ export {
   type BrokerConfig, type BrokerHooks, type BrokerAddress, type HelenBroker, type TlsListenerConfig,
 } from './broker';
 export { SharedSubscriptions, parseSharedTopic, SHARE_PREFIX, type SharedTopic } from './shared-subscriptions';
-export { brokerEnv, loadBrokerConfig, type BrokerEnv } from './config';
+export { brokerSettings, loadBrokerConfig, type BrokerSettings } from './config';

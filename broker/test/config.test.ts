@@ -1,20 +1,21 @@
-import { ConfigError, formatEnvHelp } from '@helen/runtime';
+import { ConfigError } from '@helen/runtime';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { brokerEnv, loadBrokerConfig } from '../src/config';
+import { brokerSettings, loadBrokerConfig } from '../src/config';
 
 describe('loadBrokerConfig', () => {
   it('has the documented defaults', () => {
-    const { env, config } = loadBrokerConfig({});
+    const { settings, config } = loadBrokerConfig({});
     expect(config).toEqual({ host: '0.0.0.0', port: 1883, wsPort: 9001 });
-    expect(env.HELEN_LOG_LEVEL).toBe('info');
+    expect(settings.logLevel).toBe('info');
   });
 
   it('takes ports, 0 for a free port, and "off" for no WebSocket listener', () => {
     expect(loadBrokerConfig({ HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1' }).config)
       .toEqual({ host: '127.0.0.1', port: 0, wsPort: 0 });
     expect(loadBrokerConfig({ HELEN_MQTT_WS_PORT: 'off' }).config).toEqual({ host: '0.0.0.0', port: 1883 });
-    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'DEBUG' }).env.HELEN_LOG_LEVEL).toBe('debug');
+    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'DEBUG' }).settings.logLevel).toBe('debug');
+    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'WARNING' }).settings.logLevel).toBe('warn');
   });
 
   it('names every bad variable', () => {
@@ -33,11 +34,11 @@ describe('loadBrokerConfig', () => {
 
   it('documents every variable, with its default, in the README table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const [name, v] of Object.entries(brokerEnv)) expect(readme).toContain(`| \`${name}\` | \`${v.defaultText}\` |`);
+    for (const v of brokerSettings.variables()) expect(readme).toContain(`| \`${v.env}\` | \`${v.defaultText}\` |`);
   });
 
   it('lists every variable in --help', () => {
-    const help = formatEnvHelp(brokerEnv);
+    const help = brokerSettings.help();
     for (const name of ['HELEN_MQTT_HOST', 'HELEN_MQTT_PORT', 'HELEN_MQTT_WS_PORT', 'HELEN_LOG_LEVEL']) expect(help).toContain(name);
   });
 });

@@ -38,7 +38,9 @@ export function stopSignal(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGT
     first = signal;
     controller.abort(signal);
   };
-  for (const s of signals) process.on(s, handler);
+  // One bound listener per signal: the name is ours, not whatever the emitter passes.
+  const listeners = signals.map((s) => [s, () => handler(s)] as const);
+  for (const [s, l] of listeners) process.on(s, l);
   const received = new Promise<NodeJS.Signals>((resolve) => {
     controller.signal.addEventListener('abort', () => resolve(first as NodeJS.Signals), { once: true });
   });
@@ -46,7 +48,7 @@ export function stopSignal(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGT
     signal: controller.signal,
     received,
     dispose: () => {
-      for (const s of signals) process.off(s, handler);
+      for (const [s, l] of listeners) process.off(s, l);
     },
   };
 }

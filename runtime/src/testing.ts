@@ -55,3 +55,21 @@ export function sharedPath(...parts: string[]): string {
   const base = process.env.HELEN_SHARED_DIR ?? resolve(REPO_ROOT, '..', 'shared');
   return join(base, ...parts);
 }
+
+/** What a command's `main(['--help'])` writes to stdout (it must return 0). */
+export async function helpText(main: (argv: string[]) => Promise<number | void>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => {
+    chunks.push(s);
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number | void;
+  try {
+    code = await main(['--help']);
+  } finally {
+    process.stdout.write = write;
+  }
+  if (code !== 0) throw new Error(`--help returned ${String(code)}`);
+  return chunks.join('');
+}

@@ -1,77 +1,106 @@
-/** The pending table's timing rules, with fake timers (pure timing logic, no I/O). */
+/** The pending table's timing and settling rules, with fake timers (pure timing logic, no I/O). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PredictResponse } from '@helen/schemas';
-import { ApiError, unavailable } from '../../src/errors';
-import { PendingRequests } from '../../src/mqtt/pending';
+import { PendingRequests, type Settled } from '../src/index';
 
-const reply = (id: string): PredictResponse => ({
-  v: 1, id, prediction: 'Inicio', probabilities: [1], top_index: 0, top_probability: 1, elapsed_ms: 1, model: 'm', worker: 'w', batch_size: 1,
-});
+type Failure = 'timeout' | 'superseded' | 'gone';
+
+function table(sent: string[], opts: { retryAfterMs?: number; maxPending?: number; timeoutMs?: number } = {}) {
+  return new PendingRequests<string, Failure>({
+    timeoutMs: opts.timeoutMs ?? 1000,
+    retryAfterMs: opts.retryAfterMs,
+    maxPending: opts.maxPending,
+    send: (id) => sent.push(id),
+    timedOut: () => 'timeout',
+    superseded: () => 'superseded',
+  });
+}
+
+const failure = (s: Settled<string, Failure>) => (s.ok ? `reply ${s.value}` : s.failure);
 
 describe('PendingRequests', () => {
   let sent: string[];
-  let table: PendingRequests;
   beforeEach(() => {
     vi.useFakeTimers();
     sent = [];
-    table = new PendingRequests({ timeoutMs: 1000, retryAfterMs: 400 }, (id) => sent.push(id));
   });
   afterEach(() => vi.useRealTimers());
 
-  it('resolves with its reply and forgets the id', async () => {
-    const p = table.request('a', Buffer.alloc(0));
-    expect(table.resolve('a', reply('a'))).toBe(true);
-    await expect(p).resolves.toMatchObject({ id: 'a' });
-    expect(table.size).toBe(0);
-    expect(table.resolve('a', reply('a'))).toBe(false);
+  it('settles with its reply once and forgets the id', async () => {
+    const t = table(sent);
+    const p = t.request('a', Buffer.alloc(0));
+    expect(sent).toEqual(['a']);
+    expect(t.resolve('a', 'R')).toBe(true);
+    await expect(p).resolves.toEqual({ ok: true, value: 'R' });
+    expect(t.size).toBe(0);
+    expect(t.resolve('a', 'again')).toBe(false);
+    expect(t.fail('a', 'gone')).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('resends once at retryAfterMs, then times out at timeoutMs', async () => {
-    const p = table.request('a', Buffer.alloc(0));
-    const outcome = p.catch((e: unknown) => e);
+    const t = table(sent, { retryAfterMs: 400 });
+    const p = t.request('a', Buffer.alloc(0));
     await vi.advanceTimersByTimeAsync(399);
     expect(sent).toEqual(['a']);
     await vi.advanceTimersByTimeAsync(1);
     expect(sent).toEqual(['a', 'a']);
     await vi.advanceTimersByTimeAsync(599);
-    expect(table.size).toBe(1);
+    expect(t.size).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    const err = await outcome;
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).statusCode).toBe(504);
-    expect(table.size).toBe(0);
+    expect(failure(await p)).toBe('timeout');
+    expect(t.counters).toEqual({ retries: 1, timeouts: 1, superseded: 0 });
+    expect(t.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
-    expect(sent).toEqual(['a', 'a']);
+    expect(t.resolve('a', 'late')).toBe(false);
   });
 
-  it('a reply after the timeout is not matched', async () => {
-    const outcome = table.request('a', Buffer.alloc(0)).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(1000);
-    await outcome;
-    expect(table.resolve('a', reply('a'))).toBe(false);
-  });
-
-  it('retryAll resends each request only once in all', async () => {
-    void table.request('a', Buffer.alloc(0)).catch(() => {});
-    table.retryAll();
-    table.retryAll();
+  it('retryAll resends each request only once in all; no retry when retryAfterMs >= timeoutMs', async () => {
+    const t = table(sent, { retryAfterMs: 400 });
+    const p = t.request('a', Buffer.alloc(0));
+    t.retryAll();
+    t.retryAll();
     await vi.advanceTimersByTimeAsync(500);
     expect(sent).toEqual(['a', 'a']);
-    table.failAll(unavailable('x'));
+    t.failAll('gone');
+    expect(failure(await p)).toBe('gone');
+
+    const sent2: string[] = [];
+    const t2 = table(sent2, { retryAfterMs: 100, timeoutMs: 100 });
+    const p2 = t2.request('b', Buffer.alloc(0));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(failure(await p2)).toBe('timeout');
+    expect(sent2).toEqual(['b']);
   });
 
   it('failAll settles everything and clears every timer', async () => {
-    const outcomes = ['a', 'b', 'c'].map((id) => table.request(id, Buffer.alloc(0)).catch((e: unknown) => (e as ApiError).statusCode));
-    table.failAll(unavailable('gone'));
-    expect(await Promise.all(outcomes)).toEqual([503, 503, 503]);
+    const t = table(sent, { retryAfterMs: 400 });
+    const outcomes = ['a', 'b', 'c'].map((id) => t.request(id, Buffer.alloc(0)));
+    t.failAll('gone');
+    expect((await Promise.all(outcomes)).map(failure)).toEqual(['gone', 'gone', 'gone']);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('no retry when retryAfterMs >= timeoutMs', async () => {
-    const t = new PendingRequests({ timeoutMs: 100, retryAfterMs: 100 }, (id) => sent.push(id));
-    const outcome = t.request('a', Buffer.alloc(0)).catch(() => 'timeout');
-    await vi.advanceTimersByTimeAsync(100);
-    expect(await outcome).toBe('timeout');
-    expect(sent).toEqual(['a']);
+  it('with maxPending, a new request supersedes the oldest waiting one', async () => {
+    const t = table(sent, { maxPending: 2 });
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => t.request(id, Buffer.alloc(0)));
+    expect(failure(await (a as Promise<Settled<string, Failure>>))).toBe('superseded');
+    expect(t.size).toBe(2);
+    expect(t.has('a')).toBe(false);
+    t.resolve('b', 'B');
+    t.resolve('c', 'C');
+    expect((await Promise.all([b, c] as Promise<Settled<string, Failure>>[])).map(failure)).toEqual(['reply B', 'reply C']);
+    expect(t.counters.superseded).toBe(1);
+  });
+
+  it('supersedeOlderThan settles every older entry and keeps the newer ones', async () => {
+    const t = table(sent);
+    const ps = ['a', 'b', 'c', 'd'].map((id) => t.request(id, Buffer.alloc(0)));
+    t.supersedeOlderThan('c');
+    expect(t.has('a') || t.has('b')).toBe(false);
+    expect(t.has('c') && t.has('d')).toBe(true);
+    t.supersedeOlderThan('zzz'); // unknown id: nothing happens
+    expect(t.size).toBe(2);
+    t.failAll('gone');
+    expect((await Promise.all(ps)).map(failure)).toEqual(['superseded', 'superseded', 'gone', 'gone']);
   });
 });

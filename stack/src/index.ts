@@ -1,3 +1,3 @@
 export { createStack, type Stack, type StackAddresses } from './supervisor';
-export { stackEnv, stackConfigFromEnv, type StackConfig } from './config';
+export { stackSettings, stackConfigFromEnv, type StackConfig } from './config';
 export { SupervisedChild, backoffDelay, HELEN_BIN, type ChildSpec, type BackoffPolicy } from './child';

@@ -32,6 +32,11 @@ export interface MqttConnectionOptions {
   readonly keepaliveS?: number;
   /** 4 = MQTT 3.1.1 (what the embedded broker's shared subscriptions serve), 5 = MQTT 5. */
   readonly protocolVersion?: 4 | 5;
+  /**
+   * publish() while reconnecting hands the message to mqtt.js, which sends it after the next
+   * connect, instead of refusing it (default false: refused, publish() returns false).
+   */
+  readonly queueWhileOffline?: boolean;
 }
 
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
@@ -63,6 +68,8 @@ export class MqttConnection {
   private firstReady: { resolve(): void; reject(err: Error): void } | undefined;
   private readonly ready: Promise<void>;
   private stopped = false;
+  /** What the retained status says after each connect: 'online' until setStatus() says otherwise. */
+  private state: ServiceState = 'online';
 
   constructor(private readonly opts: MqttConnectionOptions) {
     this.safeUrl = redactUrl(opts.settings.url);
@@ -172,10 +179,13 @@ export class MqttConnection {
     await this.ready;
   }
 
-  /** Fire and forget; false when not connected (the caller decides what that means). */
+  /**
+   * Fire and forget; false when not connected (the caller decides what that means), unless
+   * `queueWhileOffline` and a reconnect is under way (then mqtt.js holds it until it connects).
+   */
   publish(topic: string, payload: Buffer | string, qos: QoS, retain = false, onError?: (err: Error) => void): boolean {
     const client = this.client;
-    if (!client?.connected) return false;
+    if (!client || (!client.connected && this.opts.queueWhileOffline !== true)) return false;
     client.publish(topic, payload, { qos, retain }, (err) => {
       if (!err) return;
       this.opts.log.warn({ err: err.message, topic }, 'publish failed');
@@ -190,10 +200,15 @@ export class MqttConnection {
     await client.publishAsync(topic, payload, { qos, retain });
   }
 
-  /** Publishes the retained status now (e.g. 'draining'); false when not connected. */
-  setStatus(state: ServiceState): boolean {
+  /**
+   * Publishes the retained status now (e.g. 'draining'); false when not connected. Later
+   * connects publish this state instead of 'online', so a reconnect while draining does not
+   * announce the service as online again.
+   */
+  setStatus(state: ServiceState, onError?: (err: Error) => void): boolean {
+    this.state = state;
     const status = this.opts.status;
-    return status ? this.publish(status.topic, statusPayload(status, state), 1, true) : false;
+    return status ? this.publish(status.topic, statusPayload(status, state), 1, true, onError) : false;
   }
 
   /**
@@ -242,7 +257,7 @@ export class MqttConnection {
     for (const hook of this.hooks) await hook();
     if (this.subscriptions.size > 0) await subscribeChecked(client, Object.fromEntries(this.subscriptions));
     const status = this.opts.status;
-    if (status) await client.publishAsync(status.topic, statusPayload(status, 'online'), { qos: 1, retain: true });
+    if (status) await client.publishAsync(status.topic, statusPayload(status, this.state), { qos: 1, retain: true });
   }
 
   private emitConnection(connected: boolean): void {
@@ -261,7 +276,13 @@ function statusPayload(status: RetainedStatus, state: ServiceState): Buffer {
 }
 
 async function subscribeChecked(client: MqttClient, filters: Record<string, QoS>): Promise<void> {
-  const granted = await client.subscribeAsync(Object.fromEntries(Object.entries(filters).map(([f, qos]) => [f, { qos }])));
+  let granted;
+  try {
+    granted = await client.subscribeAsync(Object.fromEntries(Object.entries(filters).map(([f, qos]) => [f, { qos }])));
+  } catch (err) {
+    // mqtt.js turns a SUBACK failure code (0x80) into this error itself.
+    throw new Error(`broker refused subscription ${Object.keys(filters).join(', ')}: ${(err as Error).message}`);
+  }
   const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
   if (refused.length > 0) throw new Error(`broker refused subscription ${refused.join(', ')}`);
 }
