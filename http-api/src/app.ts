@@ -3,7 +3,8 @@
  * doing I/O; `start()` connects and listens (tests use port 0), `stop()` releases it all.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '@helen/runtime';
 import type { ApiConfig } from './config';
 import { installErrorHandlers } from './http-errors';
 import { createMqttLink, type MqttLink } from './mqtt/link';
@@ -11,8 +12,10 @@ import { predictRoute } from './routes/predict';
 import { statusRoutes } from './routes/status';
 
 export interface ApiDeps {
-  /** Defaults to a pino logger at `config.logLevel` named `http-api`. */
+  /** Defaults to the runtime's logger (secrets redacted) at `config.logLevel`, named `http-api`. */
   logger?: Logger;
+  /** Unique per process (default: pid + random): the reply topic is {prefix}/api/{instanceId}/replies. */
+  instanceId?: string;
 }
 
 export interface Api {
@@ -25,8 +28,8 @@ export interface Api {
 }
 
 export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
-  const logger = deps.logger ?? pino({ name: 'http-api', level: config.logLevel, redact: ['password', '*.password'] });
-  const link = createMqttLink(config, logger.child({ module: 'mqtt' }));
+  const logger = deps.logger ?? createLogger(config.logLevel, { name: 'http-api' });
+  const link = createMqttLink(config, { log: logger.child({ module: 'mqtt' }), instanceId: deps.instanceId });
   const app = Fastify({
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: logger as FastifyBaseLogger,

@@ -1,4 +1,4 @@
 export { createApi, type Api, type ApiDeps } from './app';
-export { apiEnv, apiConfig, apiConfigFromEnv, DEFAULT_BODY_LIMIT, type ApiConfig, type ApiEnv } from './config';
+export { apiSettings, apiConfig, apiConfigFromEnv, retryAfterMs, DEFAULT_BODY_LIMIT, type ApiConfig } from './config';
 export { ApiError, type ApiErrorKind } from './errors';
 export type { MqttLink, LinkState, LinkStats } from './mqtt/link';

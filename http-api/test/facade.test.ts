@@ -22,7 +22,7 @@ describe.each(brokerKinds())('facade over %s', (kind) => {
   beforeAll(async () => {
     broker = await startTestBroker(kind);
     worker = await startFakeWorker(broker.url);
-    api = createApi(apiConfig({ mqttUrl: broker.url, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: TIMEOUT_MS, retryAfterMs: RETRY_AFTER_MS }));
+    api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: TIMEOUT_MS, retryAfterMs: RETRY_AFTER_MS }));
     url = (await api.start()).url;
     await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
   });
@@ -238,7 +238,7 @@ describe.each(brokerKinds())('facade when the %s broker goes away', (kind) => {
   beforeAll(async () => {
     broker = await startTestBroker(kind);
     worker = await startFakeWorker(broker.url);
-    api = createApi(apiConfig({ mqttUrl: broker.url, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 10_000 }));
+    api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 10_000 }));
     url = (await api.start()).url;
     await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
   });
@@ -268,7 +268,7 @@ describe.each(brokerKinds())('facade when the %s broker goes away', (kind) => {
 describe('facade with no broker at all', () => {
   it('starts, answers 503 and stops without hanging', async () => {
     // Port 1 on loopback refuses connections.
-    const api = createApi(apiConfig({ mqttUrl: 'mqtt://127.0.0.1:1', host: '127.0.0.1', port: 0, logLevel: 'silent' }));
+    const api = createApi(apiConfig({ mqtt: { url: 'mqtt://127.0.0.1:1' }, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
     const { url } = await api.start();
     try {
       expect((await postJson(`${url}/predict`, { sequence: window(3, F) })).status).toBe(503);
@@ -284,7 +284,7 @@ describe.each(brokerKinds())('facade shutdown over %s', (kind) => {
   it('stop() answers in-flight requests with 503 instead of leaving them to time out', async () => {
     const broker = await startTestBroker(kind);
     const worker = await startFakeWorker(broker.url);
-    const api = createApi(apiConfig({ mqttUrl: broker.url, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
+    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
     try {
       const { url } = await api.start();
       await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));

@@ -42,7 +42,7 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
     broker = await startTestBroker(kind);
     worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH }));
     await worker.start();
-    api = createApi(apiConfig({ mqttUrl: broker.url, topicPrefix: prefix, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
+    api = createApi(apiConfig({ mqtt: { url: broker.url }, topicPrefix: prefix, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
     url = (await api.start()).url;
     await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
     meta = (await request(`${url}/metadata`)).body as ModelMetadata;

@@ -1,15 +1,14 @@
 /**
- * The facade's one MQTT client: tracks live workers and the model metadata from retained
- * topics, publishes /predict requests (binary, QoS 1) and matches replies by id.
+ * The facade's one MQTT client, on the shared runtime: the connection (`MqttConnection`), who
+ * is online and the model metadata (`ServingView`, from retained topics), and /predict
+ * requests (binary, QoS 1) matched to their replies by id (`PendingRequests`).
  */
 import { randomUUID } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { createTopics, decodeReply, encodeRequestBinary, isErrorReply, validateModelMetadata, type FeatureSequence, type ModelMetadata, type PredictResponse, type Topics } from '@helen/schemas';
-import type { ApiConfig } from '../config';
-import { fromWorkerError, unavailable } from '../errors';
-import { PendingRequests } from './pending';
-import { WorkerTracker } from './worker-tracker';
+import { MqttConnection, PendingRequests, ServingView } from '@helen/runtime';
+import { createTopics, decodeReply, encodeRequestBinary, isErrorReply, type FeatureSequence, type ModelMetadata, type PredictResponse } from '@helen/schemas';
+import { retryAfterMs, type ApiConfig } from '../config';
+import { ApiError, fromWorkerError, timedOut, unavailable } from '../errors';
 
 export interface LinkStats {
   pending: number;
@@ -38,41 +37,68 @@ export interface MqttLink {
   predict(seq: FeatureSequence): Promise<PredictResponse>;
 }
 
-export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
-  const instanceId = config.instanceId ?? `api-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const topics: Topics = createTopics(config.topicPrefix);
+export interface LinkDeps {
+  readonly log: Logger;
+  /** Unique per process (default: pid + random): the reply topic is {prefix}/api/{instanceId}/replies. */
+  readonly instanceId?: string | undefined;
+}
+
+export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${process.pid}-${randomUUID().slice(0, 8)}` }: LinkDeps): MqttLink {
+  const topics = createTopics(config.topicPrefix);
   const predictTopic = topics.predict(config.deviceId);
   const replyTopic = topics.apiReplies(instanceId);
-  const workersFilter = topics.allWorkerStatus();
-  const metadataTopic = topics.modelMetadata();
-
-  const tracker = new WorkerTracker();
-  let metadata: ModelMetadata | undefined;
-  let client: MqttClient | undefined;
   let seqNo = 0;
-  const counters = { sent: 0, retries: 0, replies: 0, unmatchedReplies: 0, badReplies: 0 };
+  const counters = { sent: 0, replies: 0, unmatchedReplies: 0, badReplies: 0 };
 
-  const pending = new PendingRequests(
-    { timeoutMs: config.timeoutMs, retryAfterMs: config.retryAfterMs },
-    (id, payload) => {
+  const connection = new MqttConnection({
+    settings: config.mqtt,
+    clientId: `helen-${instanceId}`,
+    log,
+    // A fixed 1 s between attempts, as before the shared runtime.
+    minReconnectMs: 1000,
+    maxReconnectMs: 1000,
+    connectTimeoutMs: 5000,
+  });
+
+  const pending: PendingRequests<PredictResponse, ApiError> = new PendingRequests<PredictResponse, ApiError>({
+    timeoutMs: config.timeoutMs,
+    retryAfterMs: retryAfterMs(config),
+    send(id, payload) {
       counters.sent++;
-      if (!client?.connected) {
-        pending.fail(id, unavailable('MQTT broker unreachable'));
-        return;
-      }
-      client.publish(predictTopic, payload, { qos: 1 }, (err) => {
-        if (err) pending.fail(id, unavailable(`could not publish the request: ${err.message}`));
+      const sent = connection.publish(predictTopic, payload, 1, false, (err) => {
+        pending.fail(id, unavailable(`could not publish the request: ${err.message}`));
       });
+      if (!sent) pending.fail(id, unavailable('MQTT broker unreachable'));
     },
-    () => counters.retries++,
-  );
+    timedOut: () => timedOut(`no reply from an inference worker within ${config.timeoutMs} ms`),
+    // No maxPending: nothing is ever superseded.
+    superseded: () => unavailable('request superseded'),
+  });
 
-  function onMessage(topic: string, payload: Buffer): void {
-    if (topic === replyTopic) return onReply(payload);
-    if (topic === metadataTopic) return onMetadata(payload);
-    const workerId = topics.parseWorkerStatus(topic);
-    if (workerId !== undefined) onWorkerStatus(workerId, payload);
-  }
+  // Registered before the ServingView, so it still sees the workers that were online.
+  connection.onConnection((up) => {
+    if (up) return;
+    if (serving.onlineIds().length > 0 || pending.size > 0) log.warn('lost the MQTT broker connection');
+    pending.failAll(unavailable('lost the connection to the MQTT broker'));
+  });
+
+  const serving = new ServingView(connection, topics, log);
+  serving.on({
+    workers({ online, wentOffline }) {
+      if (online === 0 && pending.size > 0) {
+        // Nobody is left to answer: fail now rather than at the timeout.
+        pending.failAll(unavailable('no inference worker online'));
+      } else if (wentOffline) {
+        // The worker may have taken requests with it; another one can answer them.
+        pending.retryAll();
+      }
+    },
+  });
+
+  connection.keepSubscribed(replyTopic, 1);
+  connection.onMessage((topic, payload) => {
+    if (topic === replyTopic) onReply(payload);
+  });
 
   function onReply(payload: Buffer): void {
     let reply;
@@ -93,93 +119,35 @@ export function createMqttLink(config: ApiConfig, log: Logger): MqttLink {
     }
   }
 
-  function onMetadata(payload: Buffer): void {
-    if (payload.length === 0) {
-      metadata = undefined;
-      return;
-    }
-    try {
-      const checked = validateModelMetadata(JSON.parse(payload.toString('utf8')));
-      if (!checked.ok) throw new Error(checked.error);
-      metadata = checked.value;
-      log.info({ model: metadata.model_id }, 'model metadata');
-    } catch (err) {
-      log.warn({ err }, 'invalid model metadata ignored');
-    }
-  }
-
-  function onWorkerStatus(workerId: string, payload: Buffer): void {
-    const { before, after, wentOffline } = tracker.update(workerId, payload);
-    if (before !== after) log.info({ worker: workerId, online: after }, 'workers online changed');
-    if (after === 0 && pending.size > 0) {
-      // Nobody is left to answer: fail now rather than at the timeout.
-      pending.failAll(unavailable('no inference worker online'));
-    } else if (wentOffline) {
-      // The worker may have taken requests with it; another one can answer them.
-      pending.retryAll();
-    }
-  }
-
   return {
     instanceId,
     start() {
-      if (client) return;
-      log.info({ url: withoutCredentials(config.mqttUrl), instance: instanceId, replyTopic }, 'connecting to the MQTT broker');
-      client = mqtt.connect(config.mqttUrl, {
-        clientId: `helen-${instanceId}`,
-        clean: true,
-        // We subscribe on every connect ourselves (below), so no automatic resubscribe.
-        resubscribe: false,
-        reconnectPeriod: 1000,
-        connectTimeout: 5000,
-        ...(config.mqttUsername === undefined ? {} : { username: config.mqttUsername }),
-        ...(config.mqttPassword === undefined ? {} : { password: config.mqttPassword }),
-      });
-      client.on('connect', () => {
-        // Small request/ack packets back to back: without this, Nagle's algorithm holds a
-        // PUBLISH until the peer's delayed ACK (~40 ms) and /predict at concurrency 1 takes ~90 ms.
-        const stream = client?.stream as { setNoDelay?: (on: boolean) => void } | undefined;
-        stream?.setNoDelay?.(true);
-        log.info('connected to the MQTT broker');
-        client?.subscribe(
-          { [replyTopic]: { qos: 1 }, [workersFilter]: { qos: 1 }, [metadataTopic]: { qos: 1 } },
-          (err) => { if (err) log.error({ err }, 'subscribe failed'); },
-        );
-      });
-      client.on('message', onMessage);
-      client.on('close', () => {
-        if (tracker.online() > 0 || pending.size > 0) log.warn('lost the MQTT broker connection');
-        tracker.clear();
-        pending.failAll(unavailable('lost the connection to the MQTT broker'));
-      });
-      client.on('error', (err) => log.warn({ err: err.message }, 'MQTT client error'));
+      log.info({ instance: instanceId, replyTopic }, 'MQTT link starting');
+      connection.start();
     },
     async stop() {
       pending.failAll(unavailable('the HTTP facade is shutting down'));
-      const c = client;
-      client = undefined;
-      if (c) await c.endAsync(true);
-      tracker.clear();
+      await connection.stop();
     },
-    state: () => ({ connected: client?.connected === true, workers: tracker.onlineIds(), metadata }),
-    stats: () => ({ pending: pending.size, ...counters }),
-    predict(seq) {
-      if (!client?.connected) return Promise.reject(unavailable('MQTT broker unreachable'));
-      if (tracker.online() === 0) return Promise.reject(unavailable('no inference worker online'));
+    state: () => ({ connected: connection.connected, workers: serving.onlineIds(), metadata: serving.metadata }),
+    stats: () => ({
+      pending: pending.size,
+      sent: counters.sent,
+      retries: pending.counters.retries,
+      replies: counters.replies,
+      unmatchedReplies: counters.unmatchedReplies,
+      badReplies: counters.badReplies,
+    }),
+    async predict(seq) {
+      if (!connection.connected) throw unavailable('MQTT broker unreachable');
+      if (serving.onlineIds().length === 0) throw unavailable('no inference worker online');
       const id = `${instanceId}.${++seqNo}`;
       // float32, not float16: the original server ran the model on float32 input, and f16
       // would round landmark features (~3 significant digits) and could change an answer.
       const payload = encodeRequestBinary({ id, reply_to: replyTopic, deadline: Date.now() + config.timeoutMs }, seq, 'f32');
-      return pending.request(id, payload);
+      const settled = await pending.request(id, payload);
+      if (!settled.ok) throw settled.failure;
+      return settled.value;
     },
   };
-}
-
-
-/** A URL may carry user:password; logs get neither. */
-function withoutCredentials(url: string): string {
-  const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  return u.toString();
 }
