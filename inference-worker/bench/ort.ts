@@ -3,9 +3,7 @@
  * batch 8 / 32 throughput, with the session on the main thread and in a worker_threads thread.
  *   npx tsx inference-worker/bench/ort.ts [iterations]
  */
-import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
-import { loadModel } from '@helen/model-runtime';
-import type { InferenceThread } from '@helen/model-runtime';
+import { DEFAULT_MODEL_PATH, loadModel, type InferenceThread } from '@helen/model-runtime';
 import { ms, summary } from './stats';
 
 const iterations = Number(process.argv[2] ?? 300);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { validateStatusMessage } from '@helen/schemas';
 import { createWorker, workerConfigFromEnv, type InferenceEngine, type OpenEngine } from '../src/index';
 import { openEngine } from '@helen/model-runtime';
 import { freshTopics, Requester, sequence, workerEnv } from './helpers';
@@ -40,7 +41,9 @@ describe('engine failures (aedes)', () => {
     const r = await Requester.open(broker.url, topics);
     const statuses: string[] = [];
     r.client.on('message', (t, p) => {
-      if (t === topics.workerStatus('w-fail')) statuses.push((JSON.parse(p.toString()) as { state: string }).state);
+      if (t !== topics.workerStatus('w-fail')) return;
+      const status = validateStatusMessage(JSON.parse(p.toString()));
+      statuses.push(status.ok ? status.value.state : `invalid: ${status.error}`);
     });
     await r.client.subscribeAsync(topics.workerStatus('w-fail'), { qos: 1 });
     try {
@@ -52,9 +55,16 @@ describe('engine failures (aedes)', () => {
       expect(r.replies.get('broken')?.[0]?.reply).toMatchObject({ id: 'broken', error: { code: 'internal_error' }, worker: 'w-fail' });
       expect(worker.stats().internalErrors).toBe(1);
 
+      let endedWith: number | undefined;
+      void worker.ended.then((code) => (endedWith = code));
+      await Requester.settle(50);
+      expect(endedWith).toBeUndefined(); // a failed run is not the end of the worker
+
       die?.(new Error('thread gone'));
       expect(fatal.map((e) => e.message)).toEqual(['thread gone']);
+      expect(await worker.ended).toBe(1); // `helen worker` exits 1: the supervisor restarts it
       await expect.poll(() => statuses.at(-1)).toBe('offline');
+      expect(statuses).toContain('draining');
       await worker.stop(); // same shutdown, already under way
     } finally {
       await r.close();

@@ -2,8 +2,9 @@
  * The worker as a real process through `helen worker`: SIGTERM drains (answers what it holds),
  * publishes offline, exits 0; a killed worker leaves its last will.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { validateStatusMessage, type StatusMessage } from '@helen/schemas';
 import { spawnWorkerProcess } from '../src/testing';
 import { freshTopics, Requester, sequence } from './helpers';
 
@@ -16,10 +17,20 @@ describe.each(brokerKinds())('worker process on %s', (kind) => {
     await broker.stop();
   });
 
-  async function statusWatcher(r: Requester, topic: string): Promise<unknown[]> {
-    const seen: unknown[] = [];
+  // Statuses that are not a valid StatusMessage (none expected; checked after each test).
+  const invalid: string[] = [];
+  afterEach(() => {
+    expect(invalid.splice(0)).toEqual([]);
+  });
+
+  /** Every valid status seen on `topic`. */
+  async function statusWatcher(r: Requester, topic: string): Promise<StatusMessage[]> {
+    const seen: StatusMessage[] = [];
     r.client.on('message', (t, payload) => {
-      if (t === topic) seen.push(JSON.parse(payload.toString()));
+      if (t !== topic) return;
+      const status = validateStatusMessage(JSON.parse(payload.toString()));
+      if (status.ok) seen.push(status.value);
+      else invalid.push(`${payload.toString()}: ${status.error}`);
     });
     await r.client.subscribeAsync(topic, { qos: 1 });
     return seen;
@@ -47,7 +58,7 @@ describe.each(brokerKinds())('worker process on %s', (kind) => {
       await r.waitFor(ids, 5000);
       for (const id of ids) expect(r.replies.get(id)).toHaveLength(1);
       await expect.poll(() => statuses.at(-1)).toMatchObject({ state: 'offline', id: 'w-drain' });
-      expect(statuses.map((s) => (s as { state: string }).state)).toContain('draining');
+      expect(statuses.map((s) => s.state)).toContain('draining');
       await r.close();
     } finally {
       await proc.stop('SIGKILL');
