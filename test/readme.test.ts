@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EnvSpec } from '@helen/runtime';
-import { brokerEnv } from '@helen/broker';
-import { workerEnv } from '@helen/inference-worker';
-import { apiEnv } from '@helen/http-api';
-import { cameraEnv, decisionEnv, edgeEnv } from '@helen/edge-publisher';
+import { brokerSettings } from '@helen/broker';
+import { workerSettings } from '@helen/inference-worker';
+import { apiSettings } from '@helen/http-api';
+import { cameraSettings, edgeSettings } from '@helen/edge-publisher';
+import { stackSettings } from '@helen/stack';
 
 // The root README is the first thing a user reads: its commands and its environment table
 // must stay true to the code.
 const root = new URL('../', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
-const specs: EnvSpec[] = [brokerEnv, workerEnv, apiEnv, edgeEnv, decisionEnv, cameraEnv] as EnvSpec[];
+const tables = [brokerSettings, workerSettings, apiSettings, edgeSettings, cameraSettings, stackSettings];
 const allVariables = new Map<string, string | undefined>();
-for (const spec of specs) for (const [name, v] of Object.entries(spec)) allVariables.set(name, v.defaultText);
+for (const table of tables) for (const v of table.variables()) allVariables.set(v.env, v.defaultText);
 
 describe('root README', () => {
   it('opens with exactly two commands: run and test, both real npm scripts', () => {

@@ -2,7 +2,8 @@
  * createEdge(config, deps): the whole edge service, wired and startable on its own (tests
  * build one per case on port 0). Nothing happens until start(); stop() releases everything.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '@helen/runtime';
 import type { EdgeConfig, EdgeEnvSource } from './config';
 import { modelInfoFromMetadata, type ModelInfo } from './model-info';
 import { MqttLink } from './mqtt/link';
@@ -66,8 +67,10 @@ function pointsAtSelf(url: string, ui: UiServer): boolean {
 }
 
 export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
-  const log = deps.log ?? pino({ level: config.logLevel, base: { service: 'helen-edge', device: config.deviceId }, redact: ['password', '*.password'] });
-  const mode: 'mqtt' | 'http' = config.http ? 'http' : 'mqtt';
+  const log = deps.log ?? createLogger(config.logLevel, { service: 'helen-edge', device: config.deviceId });
+  // HTTP mode exactly when HELEN_CLOUD_API_URL is set.
+  const httpUrl = config.http.url;
+  const mode: 'mqtt' | 'http' = httpUrl === undefined ? 'mqtt' : 'http';
   let link: MqttLink | undefined;
   let ui: UiServer | undefined;
   let pipeline: EdgePipeline | undefined;
@@ -174,11 +177,11 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
 
       if (config.fallback.enabled) local = new LocalPredictor(config.fallback.modelPaths, log.child({ module: 'local-model' }));
       let primary: Predictor;
-      if (config.http) {
-        httpPredictor = new HttpPredictor({ url: config.http.url, timeoutMs: config.http.timeoutMs, retries: config.http.retries, metadataTtlMs: config.http.metadataTtlMs }, log.child({ module: 'http' }));
+      if (httpUrl !== undefined) {
+        httpPredictor = new HttpPredictor({ url: httpUrl, timeoutMs: config.http.timeoutMs, retries: config.http.retries, metadataTtlMs: config.http.metadataTtlMs }, log.child({ module: 'http' }));
         primary = httpPredictor;
       } else {
-        link = new MqttLink({ url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password, topicPrefix: config.topicPrefix, deviceId: config.deviceId }, log.child({ module: 'mqtt' }));
+        link = new MqttLink({ settings: config.mqtt, topicPrefix: config.topicPrefix, deviceId: config.deviceId }, log.child({ module: 'mqtt' }));
         mqttPredictor = new MqttPredictor(link, { deviceId: config.deviceId, encoding: config.encoding, maxInFlight: config.maxInFlight, timeoutMs: config.requestTimeoutMs }, log.child({ module: 'requests' }));
         primary = mqttPredictor;
         link.start();
@@ -187,20 +190,20 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       router.onChange(() => display());
       if (link) {
         const l = link;
-        l.on({
-          workers: (n) => {
-            if (n === 0) router?.primaryDown('no inference worker online');
-            else if (l.connected) router?.primaryUp(`${n} worker(s) online`);
+        l.serving.on({
+          workers: ({ online }) => {
+            if (online === 0) router?.primaryDown('no inference worker online');
+            else if (l.connected) router?.primaryUp(`${online} worker(s) online`);
             display();
           },
-          connection: (up) => {
-            if (stopping) return;
-            if (!up) {
-              mqttPredictor?.cancelAll({ kind: 'unavailable', reason: 'lost the MQTT broker' });
-              router?.primaryDown('lost the MQTT broker');
-            }
-            display();
-          },
+        });
+        l.connection.onConnection((up) => {
+          if (stopping) return;
+          if (!up) {
+            mqttPredictor?.cancelAll({ kind: 'unavailable', reason: 'lost the MQTT broker' });
+            router?.primaryDown('lost the MQTT broker');
+          }
+          display();
         });
       }
 

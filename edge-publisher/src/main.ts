@@ -1,12 +1,13 @@
 /**
  * `helen edge [run]` and `helen edge record --label <name> --out <file>`: process wiring
- * only (environment, signals, exit codes). Nothing runs on import.
+ * only (arguments, settings, logger, lifecycle, exit codes). Nothing runs on import.
  */
-import pino from 'pino';
-import { formatEnvHelp } from '@helen/runtime';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createLogger, runService, stopSignal } from '@helen/runtime';
 import { createEdge } from './app';
-import { cameraEnv } from './camera/config';
-import { edgeConfigFromEnv, edgeEnv } from './config';
+import { cameraSettings } from './camera/config';
+import { edgeConfigFromEnv, edgeSettings } from './config';
 import { record } from './record';
 import { createSource } from './sources/index';
 
@@ -17,69 +18,82 @@ const USAGE = `usage: helen edge [run]                         run the edge serv
 Settings come from the environment:
 `;
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-  return v;
+const OPTIONS = {
+  label: { type: 'string' },
+  out: { type: 'string' },
+  frames: { type: 'string' },
+  seconds: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function help(): string {
+  return `${USAGE}\n${edgeSettings.help()}\n\ncamera (HELEN_EDGE_SOURCE=camera):\n${cameraSettings.help()}\n`;
 }
 
-function positiveNumber(args: string[], name: string): number | undefined {
-  const raw = flag(args, name);
+/** parseArgs with the edge's own error messages (the option named as typed). */
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const option = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '?';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown option "${option}"`);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error(`${option} needs a value`);
+    throw err;
+  }
+}
+
+function positiveNumber(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got "${raw}")`);
   return n;
 }
 
-/** Resolves on SIGINT/SIGTERM; the returned function removes the handlers. */
-function onSignal(): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  const handler = () => ac.abort();
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return { signal: ac.signal, dispose: () => { process.off('SIGINT', handler); process.off('SIGTERM', handler); } };
-}
-
 export async function main(argv: string[]): Promise<number | void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n${formatEnvHelp({ ...edgeEnv, ...cameraEnv })}\n`);
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(help());
     return 0;
   }
-  const [command = 'run', ...args] = argv;
-  const known = ['--label', '--out', '--frames', '--seconds'];
+  const [command = 'run', ...extra] = positionals;
   if (command !== 'run' && command !== 'record') throw new Error(`unknown subcommand "${command}" (run, record; --help for settings)`);
-  if (command === 'run' && args.length > 0) throw new Error(`run takes no arguments (got ${args.join(' ')})`);
-  for (let i = 0; i < args.length; i += 2) if (!known.includes(args[i] as string)) throw new Error(`unknown option "${args[i]}"`);
+  if (extra.length > 0) throw new Error(`unexpected argument "${extra[0]}"`);
+  if (command === 'run') {
+    const given = argv.slice(argv.indexOf('run') + 1);
+    if (given.length > 0) throw new Error(`run takes no arguments (got ${given.join(' ')})`);
+  }
 
   const config = edgeConfigFromEnv(process.env);
-  const log = pino({ level: config.logLevel, base: { service: 'helen-edge', device: config.deviceId } });
-  const sig = onSignal();
-  try {
-    if (command === 'record') {
-      const label = flag(args, '--label');
-      const out = flag(args, '--out');
-      if (!out) throw new Error('record needs --out <file>');
+  const log = createLogger(config.logLevel, { service: 'helen-edge', device: config.deviceId });
+
+  if (command === 'record') {
+    const out = values.out;
+    if (!out) throw new Error('record needs --out <file>');
+    const maxFrames = positiveNumber('frames', values.frames);
+    const maxSeconds = positiveNumber('seconds', values.seconds);
+    const stop = stopSignal();
+    try {
       const source = await createSource(config, { log: log.child({ module: 'source' }), env: process.env });
-      const result = await record({
-        source, label: label ?? '', out, log,
-        maxFrames: positiveNumber(args, '--frames'), maxSeconds: positiveNumber(args, '--seconds'), signal: sig.signal,
-      });
+      const result = await record({ source, label: values.label ?? '', out, log, maxFrames, maxSeconds, signal: stop.signal });
       if (result.frames === 0) throw new Error(`no frames recorded to ${out}`);
       return 0;
-    }
-    const edge = createEdge(config, { log, env: process.env });
-    try {
-      await edge.start();
-      const ended = edge.source?.finished ?? new Promise<never>(() => undefined);
-      await Promise.race([ended.then(() => new Promise((r) => setTimeout(r, config.requestTimeoutMs + 200))), new Promise((r) => sig.signal.addEventListener('abort', r, { once: true }))]);
-      log.info('stopping');
     } finally {
-      await edge.stop();
+      stop.dispose();
     }
-    return 0;
-  } finally {
-    sig.dispose();
   }
+
+  const edge = createEdge(config, { log, env: process.env });
+  let end: (code: number) => void = () => undefined;
+  const ended = new Promise<number>((resolve) => (end = resolve));
+  return runService({
+    async start() {
+      await edge.start();
+      // A finite source (a replay, a synthetic script) ending ends the service, once the
+      // replies to its last windows have had their time to come back.
+      void edge.source?.finished.then(() => delay(config.requestTimeoutMs + 200)).then(() => end(0));
+    },
+    stop: () => edge.stop(),
+    ended,
+  }, { log });
 }

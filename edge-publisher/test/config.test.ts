@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatEnvHelp } from '@helen/runtime';
-import { defaultDeviceId, edgeConfigFromEnv, edgeEnv, parseScaleRange, parseScript } from '../src/config';
-import { DEFAULT_DECISION_SETTINGS } from '../src/decision/settings';
+import { existsSync } from 'node:fs';
+import { ConfigError } from '@helen/runtime';
+import { defaultDeviceId, edgeConfigFromEnv, edgeSettings, parseScaleRange, parseScript } from '../src/config';
+import { DEFAULT_DECISION_SETTINGS, decisionSettings } from '../src/decision/settings';
 
 describe('edge configuration', () => {
   it('defaults to the original values', () => {
     const c = edgeConfigFromEnv({ HELEN_DEVICE_ID: 'pi' });
     expect(c.decision).toEqual(DEFAULT_DECISION_SETTINGS);
     expect(c.sinks).toEqual({ gestureUrl: 'http://127.0.0.1:5000/gestures/gesture-key', gestureTimeoutMs: 1500, gestureQueue: 4 });
-    expect(c.http).toBeUndefined();
+    expect(c.http.url).toBeUndefined();
     expect(c.encoding).toBe('f16');
-    expect(c.mqtt.url).toBe('mqtt://127.0.0.1:1883');
+    expect(c.mqtt).toEqual({
+      url: 'mqtt://127.0.0.1:1883', username: undefined, password: undefined, caFile: undefined, certFile: undefined, keyFile: undefined, rejectUnauthorized: true,
+    });
+    expect(c).toMatchObject({ requestTimeoutMs: 1000, metadataTimeoutMs: 15_000, statsIntervalMs: 30_000, fallback: { enabled: true, after: 3, probeMs: 2000, modelPaths: [] } });
     const http = edgeConfigFromEnv({ HELEN_CLOUD_API_URL: 'http://ec2:8000/' });
     expect(http.http).toEqual({ url: 'http://ec2:8000', timeoutMs: 5000, retries: 2, metadataTtlMs: 300_000 });
   });
@@ -18,8 +22,9 @@ describe('edge configuration', () => {
   it('makes every decision number a setting', () => {
     const c = edgeConfigFromEnv({ HELEN_DECISION_PROB_ENTER: '0.9', HELEN_DECISION_COOLDOWN: '3.5', HELEN_DECISION_MIN_CONSECUTIVE: '3' });
     expect(c.decision).toMatchObject({ probEnter: 0.9, cooldownMs: 3500, minConsecutive: 3 });
-    const names = Object.keys(edgeEnv).filter((k) => k.startsWith('HELEN_DECISION_'));
+    const names = edgeSettings.variables().map((v) => v.env).filter((k) => k.startsWith('HELEN_DECISION_'));
     expect(names).toHaveLength(Object.keys(DEFAULT_DECISION_SETTINGS).length);
+    expect(names).toEqual(decisionSettings.variables().map((v) => v.env));
   });
 
   it('derives a valid device id from the host name', () => {
@@ -52,6 +57,11 @@ describe('edge configuration', () => {
     }
     expect(() => edgeConfigFromEnv({ HELEN_EDGE_SOURCE: 'replay' })).toThrow(/HELEN_EDGE_REPLAY_FILE: required/);
     expect(() => edgeConfigFromEnv({ HELEN_DECISION_PROB_EXIT: '0.99' })).toThrow(/PROB_EXIT: must not exceed/);
+    expect(() => edgeConfigFromEnv({ HELEN_DECISION_PRESENCE_EXIT: '0.9' })).toThrow(/HELEN_DECISION_PRESENCE_EXIT: must not exceed HELEN_DECISION_PRESENCE_ENTER/);
+    expect(() => edgeConfigFromEnv({ HELEN_DECISION_MIN_CONSECUTIVE: '8' })).toThrow(/HELEN_DECISION_MIN_CONSECUTIVE: must not exceed HELEN_DECISION_SMOOTH_WINDOW/);
+    // The decision table's rules hold on their own too.
+    expect(() => decisionSettings.parse({ HELEN_DECISION_PROB_EXIT: '0.99' })).toThrow(/PROB_EXIT: must not exceed/);
+    expect(edgeConfigFromEnv({ HELEN_EDGE_SOURCE: 'replay', HELEN_EDGE_REPLAY_FILE: '/tmp/x.jsonl' }).source.replayFile).toBe('/tmp/x.jsonl');
   });
 
   it('turns the gesture POST off with "off"', () => {
@@ -65,8 +75,27 @@ describe('edge configuration', () => {
     expect(() => parseScript('Inicio')).toThrow(/label:milliseconds/);
   });
 
+  it('reads the MQTT client\'s TLS settings, and refuses a certificate without its key', () => {
+    const here = new URL(import.meta.url).pathname;
+    expect(existsSync(here)).toBe(true);
+    const tls = edgeConfigFromEnv({ HELEN_MQTT_URL: 'mqtts://broker:8883', HELEN_MQTT_CA_FILE: here, HELEN_MQTT_REJECT_UNAUTHORIZED: 'false' });
+    expect(tls.mqtt).toMatchObject({ url: 'mqtts://broker:8883', caFile: here, rejectUnauthorized: false });
+    expect(() => edgeConfigFromEnv({ HELEN_MQTT_CERT_FILE: here })).toThrow(/HELEN_MQTT_KEY_FILE: required with HELEN_MQTT_CERT_FILE/);
+    expect(() => edgeConfigFromEnv({ HELEN_MQTT_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/HELEN_MQTT_CA_FILE: cannot read/);
+  });
+
+  it('takes the device id from the host name and a random session id unless set', () => {
+    expect(edgeConfigFromEnv({}).deviceId).toBe(defaultDeviceId());
+    const a = edgeConfigFromEnv({}).sessionId;
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(edgeConfigFromEnv({}).sessionId).not.toBe(a);
+    expect(edgeConfigFromEnv({ HELEN_EDGE_SESSION_ID: 'demo' }).sessionId).toBe('demo');
+  });
+
   it('prints every variable in --help', () => {
-    const help = formatEnvHelp(edgeEnv);
-    for (const name of Object.keys(edgeEnv)) expect(help).toContain(name);
+    const help = edgeSettings.help();
+    for (const v of edgeSettings.variables()) expect(help).toContain(v.env);
+    expect(help).toContain('HELEN_MQTT_CA_FILE');
+    expect(help).toContain('HELEN_DECISION_COOLDOWN');
   });
 });

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { envVar, parseEnv, type EnvConfig } from '@helen/runtime';
+import { defineSettings, setting, type ConfigOf, type EnvSource } from '@helen/runtime';
 
 /** Google's official HandLandmarker bundle (float16, version 1) and what it must hash to. */
 export const HAND_MODEL = Object.freeze({
@@ -19,7 +19,7 @@ export type NumHands = 1 | 2 | 'auto';
 
 /**
  * Why 'auto' by default. The model has a two-hand sign: Agregar is a "+" made with both
- * index fingers (models/src/synthetic/poses.ts, the only pose with a `partner` hand), which
+ * index fingers (synthetic-signer/src/poses.ts, the only pose with a `partner` hand), which
  * a one-hand tracker can never show; and with one hand tracked, an idle second hand in view
  * can take the tracker from the signing one. But numHands 2 runs the palm detector on every
  * frame while fewer than two hands are in view, which is nearly always: 640x480 on this
@@ -35,77 +35,42 @@ function parseNumHands(raw: string): NumHands {
   throw new Error(`must be 1, 2 or auto (got "${raw}")`);
 }
 
-export const cameraEnv = {
-  HELEN_CAMERA_MODE: envVar.oneOf(
+/** The camera source's settings, read only when HELEN_EDGE_SOURCE=camera. */
+export const cameraSettings = defineSettings({
+  mode: setting.oneOf('HELEN_CAMERA_MODE',
     'headless: a hidden Chromium captures; kiosk: a full-screen Chromium captures and shows the debug screen; external: only serve the page (a kiosk browser opens it)',
     CAMERA_MODES, 'headless'),
-  HELEN_CHROMIUM_PATH: envVar.string('Chromium executable driven through playwright-core', '/usr/bin/chromium'),
-  HELEN_CAMERA_HOST: envVar.string('address of the capture page server (keep loopback unless a remote browser captures)', '127.0.0.1'),
-  HELEN_CAMERA_PORT: envVar.int('port of the capture page server (0 = any free port)', 8765, { min: 0, max: 65535 }),
-  HELEN_CAMERA_NUM_HANDS: envVar.custom('hands MediaPipe tracks: 1, 2, or auto (one, plus a second while two are in view; Agregar needs two)',
+  chromiumPath: setting.string('HELEN_CHROMIUM_PATH', 'Chromium executable driven through playwright-core', '/usr/bin/chromium'),
+  host: setting.string('HELEN_CAMERA_HOST', 'address of the capture page server (keep loopback unless a remote browser captures)', '127.0.0.1'),
+  port: setting.port('HELEN_CAMERA_PORT', 'port of the capture page server (0 = any free port)', 8765),
+  numHands: setting.custom('HELEN_CAMERA_NUM_HANDS', 'hands MediaPipe tracks: 1, 2, or auto (one, plus a second while two are in view; Agregar needs two)',
     parseNumHands, DEFAULT_NUM_HANDS),
-  HELEN_CAMERA_HANDEDNESS: envVar.oneOf(
+  handedness: setting.oneOf('HELEN_CAMERA_HANDEDNESS',
     'Left/Right slots from MediaPipe: mirror = selfie view, x flipped, labels kept (a normal front camera); swap = labels swapped (a camera that mirrors itself); as-reported = untouched',
     HANDEDNESS_MODES, 'mirror'),
-  HELEN_CAMERA_DELEGATE: envVar.oneOf('MediaPipe delegate', ['CPU', 'GPU'] as const, 'CPU'),
-  HELEN_CAMERA_WIDTH: envVar.int('requested camera width', 640, { min: 160, max: 3840 }),
-  HELEN_CAMERA_HEIGHT: envVar.int('requested camera height', 480, { min: 120, max: 2160 }),
-  HELEN_CAMERA_FPS: envVar.int('requested camera frame rate', 30, { min: 1, max: 120 }),
-  HELEN_CAMERA_FRAME_SOURCE: envVar.oneOf(
+  delegate: setting.oneOf('HELEN_CAMERA_DELEGATE', 'MediaPipe delegate', ['CPU', 'GPU'], 'CPU'),
+  width: setting.int('HELEN_CAMERA_WIDTH', 'requested camera width', 640, { min: 160, max: 3840 }),
+  height: setting.int('HELEN_CAMERA_HEIGHT', 'requested camera height', 480, { min: 120, max: 2160 }),
+  frameRate: setting.int('HELEN_CAMERA_FPS', 'requested camera frame rate', 30, { min: 1, max: 120 }),
+  frameSource: setting.oneOf('HELEN_CAMERA_FRAME_SOURCE',
     'track = newest frame from the camera track (MediaStreamTrackProcessor); video = one per painted frame (requestVideoFrameCallback)',
-    ['track', 'video'] as const, 'track'),
-  HELEN_CAMERA_MIRROR: envVar.bool('show the preview mirrored (display only; detection sees the raw image)', true),
-  HELEN_CAMERA_FAKE_VIDEO: envVar.optionalString('a .y4m or .mjpeg file Chromium plays as its camera (tests, demos)'),
-  HELEN_HAND_MODEL_PATH: envVar.optionalString('local hand_landmarker.task (offline installs); checked against the official sha256'),
-  HELEN_HAND_MODEL_URL: envVar.url('where the hand model is downloaded from on first use', HAND_MODEL.url, ['https', 'http']),
-  HELEN_HAND_MODEL_CACHE_DIR: envVar.custom('where the downloaded hand model is cached', (r) => r, join(homedir(), '.cache', 'helen'), '~/.cache/helen'),
-};
-
-export type CameraEnv = EnvConfig<typeof cameraEnv>;
+    ['track', 'video'], 'track'),
+  mirror: setting.bool('HELEN_CAMERA_MIRROR', 'show the preview mirrored (display only; detection sees the raw image)', true),
+  fakeVideoPath: setting.optionalString('HELEN_CAMERA_FAKE_VIDEO', 'a .y4m or .mjpeg file Chromium plays as its camera (tests, demos)'),
+  modelPath: setting.optionalString('HELEN_HAND_MODEL_PATH', 'local hand_landmarker.task (offline installs); checked against the official sha256'),
+  modelUrl: setting.url('HELEN_HAND_MODEL_URL', 'where the hand model is downloaded from on first use', HAND_MODEL.url, ['https', 'http']),
+  modelCacheDir: setting.custom('HELEN_HAND_MODEL_CACHE_DIR', 'where the downloaded hand model is cached', (r) => r, () => join(homedir(), '.cache', 'helen'), '~/.cache/helen'),
+});
 
 /** The camera source's settings, in code terms. */
-export interface CameraConfig {
-  mode: CameraMode;
-  chromiumPath: string;
-  host: string;
-  port: number;
-  numHands: NumHands;
-  handedness: HandednessMode;
-  delegate: 'CPU' | 'GPU';
-  width: number;
-  height: number;
-  frameRate: number;
-  frameSource: 'track' | 'video';
-  mirror: boolean;
-  fakeVideoPath?: string | undefined;
-  modelPath?: string | undefined;
-  modelUrl: string;
-  modelCacheDir: string;
-}
+export type CameraConfig = ConfigOf<typeof cameraSettings.shape>;
 
-export function cameraConfigFromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): CameraConfig {
-  const e = parseEnv(cameraEnv, env);
-  return Object.freeze({
-    mode: e.HELEN_CAMERA_MODE,
-    chromiumPath: e.HELEN_CHROMIUM_PATH,
-    host: e.HELEN_CAMERA_HOST,
-    port: e.HELEN_CAMERA_PORT,
-    numHands: e.HELEN_CAMERA_NUM_HANDS,
-    handedness: e.HELEN_CAMERA_HANDEDNESS,
-    delegate: e.HELEN_CAMERA_DELEGATE,
-    width: e.HELEN_CAMERA_WIDTH,
-    height: e.HELEN_CAMERA_HEIGHT,
-    frameRate: e.HELEN_CAMERA_FPS,
-    frameSource: e.HELEN_CAMERA_FRAME_SOURCE,
-    mirror: e.HELEN_CAMERA_MIRROR,
-    fakeVideoPath: e.HELEN_CAMERA_FAKE_VIDEO,
-    modelPath: e.HELEN_HAND_MODEL_PATH,
-    modelUrl: e.HELEN_HAND_MODEL_URL,
-    modelCacheDir: e.HELEN_HAND_MODEL_CACHE_DIR,
-  });
+/** Throws a ConfigError naming every bad HELEN_CAMERA_* (and HELEN_CHROMIUM_PATH, HELEN_HAND_MODEL_*) variable. */
+export function cameraConfigFromEnv(env: EnvSource): CameraConfig {
+  return cameraSettings.parse(env);
 }
 
 /** Defaults for code that builds a config directly (tests, the bench). */
 export function defaultCameraConfig(overrides: Partial<CameraConfig> = {}): CameraConfig {
-  return { ...cameraConfigFromEnv({}), ...overrides };
+  return cameraSettings.with(overrides);
 }

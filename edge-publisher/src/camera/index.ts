@@ -5,6 +5,6 @@ export { ChromiumRunner, chromiumArgs, type ChromiumOptions } from './chromium';
 export { ensureHandModel, sha256File, HandModelError, type HandModelOptions } from './model-file';
 export { mapHandedness } from './handedness';
 export {
-  cameraEnv, cameraConfigFromEnv, defaultCameraConfig, HAND_MODEL, CAMERA_MODES, HANDEDNESS_MODES, DEFAULT_NUM_HANDS,
-  type CameraConfig, type CameraMode, type NumHands, type HandednessMode, type CameraEnv,
+  cameraSettings, cameraConfigFromEnv, defaultCameraConfig, HAND_MODEL, CAMERA_MODES, HANDEDNESS_MODES, DEFAULT_NUM_HANDS,
+  type CameraConfig, type CameraMode, type NumHands, type HandednessMode,
 } from './config';

@@ -6,6 +6,7 @@
  * HELEN_CLOUD_METADATA_TTL. One request at a time; a window that arrives while one is out
  * waits, and a newer one takes its place.
  */
+import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import { sequenceToRows, type FeatureSequence } from '@helen/schemas';
 import type { ModelInfo } from '../model-info';
@@ -41,6 +42,8 @@ export class HttpPredictor implements Predictor {
     if (!force && c && Date.now() - c.at < this.opts.metadataTtlMs) return c.info;
     const res = await this.request('GET', '/metadata');
     if (!res.ok) throw new Error(`GET ${this.opts.url}/metadata failed after ${this.opts.retries + 1} attempts: ${res.error}`);
+    // Not validateModelMetadata: the original facade's /metadata carries only these fields
+    // (no sha256, input, output), and HTTP mode exists to talk to it.
     const m = res.body as Record<string, unknown>;
     const labels = m.class_labels;
     if (typeof m.seq_len !== 'number' || typeof m.feature_dim !== 'number' || !Array.isArray(labels) || typeof m.use_z !== 'boolean') {
@@ -94,6 +97,8 @@ export class HttpPredictor implements Predictor {
       this.stats.failed++;
       return { kind: 'timeout' };
     }
+    // Not validatePredictResponse: that is the MQTT reply (v, id, batch_size required); a
+    // facade's /predict answer has the original fields only, some of them optional.
     const r = res.body as Record<string, unknown>;
     if (!Array.isArray(r.probabilities) || typeof r.prediction !== 'string' || typeof r.top_index !== 'number') {
       this.stats.failed++;
@@ -118,29 +123,40 @@ export class HttpPredictor implements Predictor {
     };
   }
 
+  /**
+   * One request with the original client's retries: HELEN_CLOUD_TIMEOUT per attempt, then
+   * HELEN_CLOUD_RETRIES more after pauses of min(2^attempt x 0.2 s, 2 s), no jitter (p-retry's
+   * minTimeout x factor^n capped at maxTimeout). stop() cuts both an attempt and a pause short.
+   */
   private async request(method: 'GET' | 'POST', path: string, json?: unknown): Promise<{ ok: true; body: unknown } | { ok: false; error: string }> {
-    let error = '';
-    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
-      if (this.abort.signal.aborted) return { ok: false, error: 'stopped' };
-      try {
+    const attempts = this.opts.retries + 1;
+    const signal = this.abort.signal;
+    try {
+      const body = await pRetry(async (attempt) => {
+        if (attempt > 1) this.stats.retries++;
         const res = await fetch(`${this.opts.url}${path}`, {
           method,
           headers: json === undefined ? {} : { 'content-type': 'application/json' },
           body: json === undefined ? null : JSON.stringify(json),
-          signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs)]),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
         });
         const text = await res.text();
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
-        return { ok: true, body: JSON.parse(text) as unknown };
-      } catch (err) {
-        error = (err as Error).message;
-        this.log.warn({ attempt: attempt + 1, of: this.opts.retries + 1, err: error, path }, 'cloud request failed');
-      }
-      if (attempt < this.opts.retries) {
-        this.stats.retries++;
-        await new Promise((r) => setTimeout(r, Math.min(2 ** attempt * 200, 2000)));
-      }
+        return JSON.parse(text) as unknown;
+      }, {
+        retries: this.opts.retries,
+        minTimeout: 200,
+        factor: 2,
+        maxTimeout: 2000,
+        randomize: false,
+        signal,
+        onFailedAttempt: ({ error, attemptNumber }) => {
+          this.log.warn({ attempt: attemptNumber, of: attempts, err: error.message, path }, 'cloud request failed');
+        },
+      });
+      return { ok: true, body };
+    } catch (err) {
+      return { ok: false, error: signal.aborted ? 'stopped' : (err as Error).message };
     }
-    return { ok: false, error };
   }
 }

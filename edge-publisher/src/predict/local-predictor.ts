@@ -1,47 +1,35 @@
 /**
  * The offline fallback: the same ONNX model the workers run, on the Pi with onnxruntime-node
- * (its npm package ships linux arm64). The model is loaded lazily, on the first fallback or
- * at start when `preload`, and the input goes through the same `prepareModelInput` as the
- * workers' (mask applied, last seq_len frames, never padded).
+ * (its npm package ships linux arm64), loaded and scored through @helen/model-runtime like the
+ * workers' (so a local answer and a cloud answer to the same window are the same numbers).
+ * The model is loaded lazily, on the first fallback or at start when `preload`, and the input
+ * goes through the same `prepareModelInput` as the workers' (mask applied, last seq_len
+ * frames, never padded).
  */
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { argmax, checkMetadataAgainstSession, createSession, DEFAULT_MODEL_PATH, loadModelMetadata, runBatch, softmax, type Session } from '@helen/model-runtime';
+import { loadModel, ModelLoadError, resolveModelPath, scoreBatch, type LoadedModel } from '@helen/model-runtime';
 import { prepareModelInput } from '@helen/features';
-import type { FeatureSequence, ModelMetadata } from '@helen/schemas';
+import type { FeatureSequence } from '@helen/schemas';
 import type { PredictOutcome, Predictor } from './types';
 
-export interface LocalModel {
-  path: string;
-  metadata: ModelMetadata;
-  session: Session;
-}
-
-/** The first existing path (HELEN_MODEL_PATHS), else the package's default model. */
+/** The first existing path (HELEN_MODEL_PATHS), else the default model; the error says how to go on without one. */
 export function resolveLocalModelPath(paths: readonly string[]): string {
-  const candidates = paths.length > 0 ? paths : [DEFAULT_MODEL_PATH];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no local model: none of ${candidates.join(':')} exists (set HELEN_MODEL_PATHS or HELEN_EDGE_FALLBACK=false)`);
-  return found;
+  try {
+    return resolveModelPath(paths);
+  } catch (err) {
+    throw new ModelLoadError(`${(err as Error).message} (set HELEN_MODEL_PATHS or HELEN_EDGE_FALLBACK=false)`);
+  }
 }
 
-export async function loadLocalModel(paths: readonly string[]): Promise<LocalModel> {
-  const path = resolveLocalModelPath(paths);
-  const metadata = await loadModelMetadata(path);
-  // One intra-op thread: the Pi's other cores are busy with the camera page and the UI.
-  const session = await createSession(path, 1);
-  try {
-    checkMetadataAgainstSession(metadata, session);
-  } catch (err) {
-    await session.release();
-    throw new Error(`local model ${path} does not match its metadata: ${(err as Error).message}`);
-  }
-  return { path, metadata, session };
+export async function loadLocalModel(paths: readonly string[]): Promise<LoadedModel> {
+  // On the main thread with one intra-op thread, not spinning: the Pi's other cores are busy
+  // with the camera page and the UI, and one window at a time is all the fallback runs.
+  return loadModel([resolveLocalModelPath(paths)], 'main', { intraOpThreads: 1, spinning: false });
 }
 
 export class LocalPredictor implements Predictor {
   readonly servedBy = 'edge' as const;
-  private model: Promise<LocalModel> | undefined;
+  private model: Promise<LoadedModel> | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private seqNo = 0;
   readonly stats = { runs: 0, errors: 0, totalMs: 0 };
@@ -49,7 +37,7 @@ export class LocalPredictor implements Predictor {
   constructor(private readonly paths: readonly string[], private readonly log: Logger) {}
 
   /** Loads the model now (throws with a clear message when it cannot). */
-  async load(): Promise<LocalModel> {
+  async load(): Promise<LoadedModel> {
     this.model ??= loadLocalModel(this.paths).then((m) => {
       this.log.info({ path: m.path, model: m.metadata.model_id }, 'local fallback model loaded');
       return m;
@@ -73,11 +61,11 @@ export class LocalPredictor implements Predictor {
     const m = this.model;
     this.model = undefined;
     await this.running;
-    if (m) await m.then((x) => x.session.release()).catch(() => undefined);
+    if (m) await m.then((x) => x.engine.close()).catch(() => undefined);
   }
 
   private async run(seq: FeatureSequence, captureTs: number): Promise<PredictOutcome> {
-    let model: LocalModel;
+    let model: LoadedModel;
     try {
       model = await this.load();
     } catch (err) {
@@ -89,9 +77,8 @@ export class LocalPredictor implements Predictor {
     const t0 = performance.now();
     try {
       const input = prepareModelInput(seq, meta.seq_len);
-      const raw = await runBatch(model.session, input.data, 1, input.frames, input.featureDim);
-      const probabilities = Array.from(meta.output.kind === 'logits' ? softmax(raw) : raw);
-      const top = argmax(probabilities);
+      const [scores] = await scoreBatch(model, input.data, 1, input.frames);
+      if (!scores) throw new Error('the local model returned no scores');
       const inferenceMs = performance.now() - t0;
       this.stats.runs++;
       this.stats.totalMs += inferenceMs;
@@ -99,10 +86,10 @@ export class LocalPredictor implements Predictor {
         kind: 'result',
         result: {
           id: `local.${++this.seqNo}`,
-          probabilities,
-          label: meta.class_labels[top] ?? String(top),
-          topIndex: top,
-          topProbability: probabilities[top] as number,
+          probabilities: scores.probabilities,
+          label: meta.class_labels[scores.topIndex] ?? String(scores.topIndex),
+          topIndex: scores.topIndex,
+          topProbability: scores.topProbability,
           servedBy: 'edge',
           model: meta.model_id,
           trace: { capture: captureTs, publish: started, inference_ms: inferenceMs, received: Date.now() },

@@ -6,7 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decodeReply, encodeRequestBinary, encodeRequestJson, type FeatureSequence } from '@helen/schemas';
+import {
+  decodeReply, encodeRequestBinary, encodeRequestJson, isErrorReply, type FeatureSequence, type PredictResponse,
+} from '@helen/schemas';
+import { PendingRequests } from '@helen/runtime';
 import type { MqttLink } from '../mqtt/link';
 import type { PredictOutcome, Predictor } from './types';
 
@@ -15,13 +18,6 @@ export interface MqttPredictorOptions {
   encoding: 'f16' | 'f32' | 'json';
   maxInFlight: number;
   timeoutMs: number;
-}
-
-interface InFlight {
-  seqNo: number;
-  resolve(o: PredictOutcome): void;
-  timer: NodeJS.Timeout;
-  trace: Record<string, number>;
 }
 
 export interface MqttPredictorStats {
@@ -35,28 +31,55 @@ export interface MqttPredictorStats {
   bytesSent: number;
 }
 
+/** Every way a request ends without a result. */
+export type PredictFailure = Exclude<PredictOutcome, { kind: 'result' }>;
+
+interface Answer {
+  reply: PredictResponse;
+  received: number;
+}
+
+const NOT_CONNECTED: PredictFailure = { kind: 'unavailable', reason: 'MQTT broker not connected' };
+
 export class MqttPredictor implements Predictor {
   readonly servedBy = 'cloud' as const;
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly requests: PendingRequests<Answer, PredictFailure>;
   private seqNo = 0;
   private readonly boot = randomBytes(3).toString('hex');
-  readonly stats: MqttPredictorStats = { sent: 0, answered: 0, superseded: 0, timeouts: 0, errors: 0, late: 0, bytesSent: 0 };
-
+  private readonly counts = { sent: 0, answered: 0, errors: 0, late: 0, bytesSent: 0 };
   private readonly predictTopic: string;
 
   constructor(private readonly link: MqttLink, private readonly opts: MqttPredictorOptions, private readonly log: Logger) {
     this.predictTopic = link.topics.predict(opts.deviceId);
-    link.on({ reply: (p) => this.onReply(p) });
+    this.requests = new PendingRequests<Answer, PredictFailure>({
+      timeoutMs: opts.timeoutMs,
+      maxPending: opts.maxInFlight,
+      send: (id, payload) => {
+        if (!this.link.publish(this.predictTopic, payload, 0)) {
+          this.requests.fail(id, NOT_CONNECTED);
+          return;
+        }
+        this.counts.sent++;
+        this.counts.bytesSent += payload.length;
+      },
+      timedOut: () => ({ kind: 'timeout' }),
+      superseded: () => ({ kind: 'superseded' }),
+    });
+    link.onReply((p) => this.onReply(p));
   }
 
   get pending(): number {
-    return this.inFlight.size;
+    return this.requests.size;
   }
 
-  predict(seq: FeatureSequence, captureTs: number): Promise<PredictOutcome> {
-    if (!this.link.connected) return Promise.resolve({ kind: 'unavailable', reason: 'MQTT broker not connected' });
-    const seqNo = ++this.seqNo;
-    const id = `${this.opts.deviceId}.${this.boot}.${seqNo}`;
+  get stats(): MqttPredictorStats {
+    const { superseded, timeouts } = this.requests.counters;
+    return { ...this.counts, superseded, timeouts };
+  }
+
+  async predict(seq: FeatureSequence, captureTs: number): Promise<PredictOutcome> {
+    if (!this.link.connected) return NOT_CONNECTED;
+    const id = `${this.opts.deviceId}.${this.boot}.${++this.seqNo}`;
     const now = Date.now();
     const trace = { capture: captureTs, publish: now };
     const fields = { id, reply_to: this.link.predictionsTopic, deadline: now + this.opts.timeoutMs, trace };
@@ -64,69 +87,12 @@ export class MqttPredictor implements Predictor {
     try {
       payload = this.opts.encoding === 'json' ? encodeRequestJson(fields, seq) : encodeRequestBinary(fields, seq, this.opts.encoding);
     } catch (err) {
-      return Promise.resolve({ kind: 'error', message: (err as Error).message });
+      return { kind: 'error', message: (err as Error).message };
     }
-    while (this.inFlight.size >= this.opts.maxInFlight) {
-      const oldest = this.inFlight.keys().next().value as string;
-      this.settle(oldest, { kind: 'superseded' });
-      this.stats.superseded++;
-    }
-    return new Promise<PredictOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        if (this.settle(id, { kind: 'timeout' })) this.stats.timeouts++;
-      }, this.opts.timeoutMs);
-      this.inFlight.set(id, { seqNo, resolve, timer, trace });
-      if (!this.link.publish(this.predictTopic, payload, 0)) {
-        this.settle(id, { kind: 'unavailable', reason: 'MQTT broker not connected' });
-        return;
-      }
-      this.stats.sent++;
-      this.stats.bytesSent += payload.length;
-    });
-  }
-
-  /** Settles everything waiting (shutdown, or the link went down). */
-  cancelAll(outcome: PredictOutcome): void {
-    for (const id of [...this.inFlight.keys()]) this.settle(id, outcome);
-  }
-
-  private settle(id: string, outcome: PredictOutcome): boolean {
-    const entry = this.inFlight.get(id);
-    if (!entry) return false;
-    this.inFlight.delete(id);
-    clearTimeout(entry.timer);
-    entry.resolve(outcome);
-    return true;
-  }
-
-  private onReply(payload: Buffer): void {
-    const received = Date.now();
-    let reply;
-    try {
-      reply = decodeReply(payload);
-    } catch (err) {
-      this.stats.errors++;
-      this.log.warn({ err: (err as Error).message }, 'unreadable reply dropped');
-      return;
-    }
-    const entry = this.inFlight.get(reply.id);
-    if (!entry) {
-      this.stats.late++;
-      return;
-    }
-    // Older windows still waiting are moot now.
-    for (const [id, other] of this.inFlight) {
-      if (other.seqNo < entry.seqNo && this.settle(id, { kind: 'superseded' })) this.stats.superseded++;
-    }
-    if ('error' in reply) {
-      this.stats.errors++;
-      const e = reply.error as { code: string; message: string };
-      this.settle(reply.id, { kind: 'error', message: `${e.code}: ${e.message}` });
-      return;
-    }
-    this.stats.answered++;
-    const trace = { ...entry.trace, ...(reply.trace ?? {}), received };
-    this.settle(reply.id, {
+    const settled = await this.requests.request(id, payload);
+    if (!settled.ok) return settled.failure;
+    const { reply, received } = settled.value;
+    return {
       kind: 'result',
       result: {
         id: reply.id,
@@ -137,8 +103,38 @@ export class MqttPredictor implements Predictor {
         servedBy: 'cloud',
         model: reply.model,
         worker: reply.worker,
-        trace,
+        trace: { ...trace, ...(reply.trace ?? {}), received },
       },
-    });
+    };
+  }
+
+  /** Settles everything waiting (shutdown, or the link went down). */
+  cancelAll(outcome: PredictFailure): void {
+    this.requests.failAll(outcome);
+  }
+
+  private onReply(payload: Buffer): void {
+    const received = Date.now();
+    let reply;
+    try {
+      reply = decodeReply(payload);
+    } catch (err) {
+      this.counts.errors++;
+      this.log.warn({ err: (err as Error).message }, 'unreadable reply dropped');
+      return;
+    }
+    if (!this.requests.has(reply.id)) {
+      this.counts.late++;
+      return;
+    }
+    // Older windows still waiting are moot now.
+    this.requests.supersedeOlderThan(reply.id);
+    if (isErrorReply(reply)) {
+      this.counts.errors++;
+      this.requests.fail(reply.id, { kind: 'error', message: `${reply.error.code}: ${reply.error.message}` });
+      return;
+    }
+    this.counts.answered++;
+    this.requests.resolve(reply.id, { reply, received });
   }
 }

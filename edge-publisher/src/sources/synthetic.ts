@@ -1,5 +1,5 @@
 /**
- * The synthetic source: the seeded generator of @helen/models driven by a script of signs,
+ * The synthetic source: the seeded generator of @helen/synthetic-signer driven by a script of signs,
  * idle hands and empty stretches. Frames carry the script's label (what a test expects)
  * and are stamped with the wall clock at start, so latencies read like a camera's.
  */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cameraConfigFromEnv, cameraEnv, chromiumArgs } from '../../src/camera/index';
+import { cameraConfigFromEnv, cameraSettings, chromiumArgs, defaultCameraConfig } from '../../src/camera/index';
 
 describe('camera settings', () => {
   it('defaults: headless, numHands auto, mirror, CPU, 640x480, /usr/bin/chromium', () => {
@@ -8,6 +8,7 @@ describe('camera settings', () => {
     expect(c).toMatchObject({ mode: 'headless', numHands: 'auto', handedness: 'mirror', delegate: 'CPU', width: 640, height: 480, chromiumPath: '/usr/bin/chromium' });
     expect(c.modelPath).toBeUndefined();
     expect(c.modelCacheDir).toMatch(/\.cache\/helen$/);
+    expect(defaultCameraConfig({ port: 0, mode: 'external' })).toEqual({ ...c, port: 0, mode: 'external' });
   });
   it('refuses bad values naming every variable', () => {
     expect(() => cameraConfigFromEnv({ HELEN_CAMERA_NUM_HANDS: '3', HELEN_CAMERA_HANDEDNESS: 'flip', HELEN_CAMERA_MODE: 'x' }))
@@ -35,7 +36,8 @@ describe('docs/camera.md', () => {
   it('lists every camera variable with the default the parser uses', () => {
     const doc = readFileSync(new URL('../../docs/camera.md', import.meta.url), 'utf8');
     const rows = new Map([...doc.matchAll(/^\| `(HELEN_[A-Z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim()]));
-    for (const [name, v] of Object.entries(cameraEnv)) {
+    for (const v of cameraSettings.variables()) {
+      const name = v.env;
       expect(rows.has(name), `${name} missing from docs/camera.md`).toBe(true);
       const shown = rows.get(name) ?? '';
       if (v.defaultText === undefined) expect(shown, name).toBe('(unset)');
@@ -43,6 +45,6 @@ describe('docs/camera.md', () => {
       else expect(shown, name).toBe(`\`${v.defaultText}\``);
     }
     expect([...rows.keys()].filter((n) => n.startsWith('HELEN_CAMERA') || n.startsWith('HELEN_HAND') || n === 'HELEN_CHROMIUM_PATH').sort())
-      .toEqual(Object.keys(cameraEnv).sort());
+      .toEqual(cameraSettings.variables().map((v) => v.env).sort());
   });
 });

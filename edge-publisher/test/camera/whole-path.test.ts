@@ -10,20 +10,18 @@ import { browserSkipReason, clipAsMjpeg, clipSkipReason, MODEL_PATH } from './he
 /**
  * camera (the real clip through Chromium's fake camera) -> edge (createEdge) -> MQTT
  * (in-process aedes) -> inference worker (real ONNX model) -> prediction back at the edge
- * and on the capture page. The classifier comes from @helen/models (HELEN_TEST_MODEL_PATHS
- * may point elsewhere); without it the test is skipped, loudly.
+ * and on the capture page. The classifier is the committed one (DEFAULT_MODEL_PATH of
+ * @helen/model-runtime; HELEN_TEST_MODEL_PATHS may point elsewhere); without it the test is
+ * skipped, loudly.
  */
-const MODELS_PACKAGE = '@helen/models';
 
 async function loadStack() {
-  const [{ startTestBroker }, { createWorker, workerConfigFromEnv }, { createEdge, defaultEdgeConfig }, models] = await Promise.all([
-    import('@helen/broker/testing'), import('@helen/inference-worker'), import('../../src/index'),
-    // By name: the models package may not export its default model yet.
-    import(MODELS_PACKAGE) as Promise<{ DEFAULT_MODEL_PATH?: string }>,
+  const [{ startTestBroker }, { createWorker, workerConfigFromEnv }, { createEdge, defaultEdgeConfig }, { DEFAULT_MODEL_PATH }] = await Promise.all([
+    import('@helen/broker/testing'), import('@helen/inference-worker'), import('../../src/index'), import('@helen/model-runtime'),
   ]);
   // Test-only override, read here on purpose (like the broker's HELEN_TEST_MOSQUITTO_BIN).
-  const modelPaths = process.env.HELEN_TEST_MODEL_PATHS ?? models.DEFAULT_MODEL_PATH;
-  if (!modelPaths || !modelPaths.split(':').some((p) => existsSync(p))) throw new Error(`no classifier model at ${modelPaths ?? '(none exported)'}`);
+  const modelPaths = process.env.HELEN_TEST_MODEL_PATHS ?? DEFAULT_MODEL_PATH;
+  if (!modelPaths.split(':').some((p) => existsSync(p))) throw new Error(`no classifier model at ${modelPaths}`);
   return { startTestBroker, createWorker, workerConfigFromEnv, createEdge, defaultEdgeConfig, modelPaths };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { mqttClientSettings } from '@helen/runtime';
 import { createTopics, decodeRequest, encodeReply, type DecodedRequest, type FeatureSequence } from '@helen/schemas';
 import { MqttLink } from '../../src/mqtt/link';
 import { MqttPredictor } from '../../src/predict/mqtt-predictor';
@@ -42,7 +43,7 @@ describe.each(brokerKinds())('MQTT requests and replies (%s)', (kind) => {
     worker = await mqtt.connectAsync(broker.url, { clientId: 'fake-worker' });
     await worker.subscribeAsync(topics.predict(DEVICE), { qos: 0 });
     worker.on('message', (_t, payload) => requests.push({ req: decodeRequest(payload), bytes: payload.length }));
-    link = new MqttLink({ url: broker.url, topicPrefix: 'helen/v1', deviceId: DEVICE }, silent);
+    link = new MqttLink({ settings: mqttClientSettings.with({ url: broker.url }), topicPrefix: 'helen/v1', deviceId: DEVICE }, silent);
   });
 
   afterEach(async () => {
@@ -54,9 +55,9 @@ describe.each(brokerKinds())('MQTT requests and replies (%s)', (kind) => {
   async function connected(): Promise<MqttPredictor> {
     const p = new MqttPredictor(link, { deviceId: DEVICE, encoding: 'f16', maxInFlight: 2, timeoutMs: 1000 }, silent);
     link.start();
-    await waitFor(() => link.connected, 5000, 'link connected');
-    // the subscription to .../predictions is set up right after CONNACK
-    await new Promise((r) => setTimeout(r, 100));
+    // connect() resolves once the subscriptions (.../predictions among them) are acknowledged.
+    await link.connection.connect();
+    expect(link.connected).toBe(true);
     return p;
   }
 
@@ -118,8 +119,13 @@ describe.each(brokerKinds())('MQTT requests and replies (%s)', (kind) => {
     await watcher.subscribeAsync(topics.deviceStatus(DEVICE), { qos: 1 });
     await waitFor(() => seen.includes('online'), 5000, 'retained online');
     // Kill the socket without DISCONNECT: the broker must publish the will.
-    (link as unknown as { client: MqttClient }).client.stream.destroy();
+    (link.connection as unknown as { client: MqttClient }).client.stream.destroy();
     await waitFor(() => seen.includes('offline'), 10_000, 'last will');
+    // The client reconnects by itself (0.5 s backoff) and says online again.
+    const onlineBefore = seen.filter((s) => s === 'online').length;
+    await waitFor(() => seen.filter((s) => s === 'online').length > onlineBefore, 10_000, 'online again after reconnect');
+    await link.stop();
+    await waitFor(() => seen[seen.length - 1] === 'offline', 5000, 'offline on a clean stop');
     await watcher.endAsync(true);
   });
 

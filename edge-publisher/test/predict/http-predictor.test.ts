@@ -83,6 +83,20 @@ describe('HttpPredictor (HTTP mode)', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(150 * 2 + 200 - 10);
   });
 
+  it('stops at once, even in the pause between two attempts', async () => {
+    facade = await startFacade();
+    facade.failNext = 100;
+    p = new HttpPredictor({ url: facade.url, timeoutMs: 1000, retries: 5, metadataTtlMs: 0 }, silent);
+    const out = p.predict(seq, Date.now());
+    // The first attempt fails at once, then a 0.2 s pause, the second, then a 0.4 s pause.
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    await p.stop();
+    expect((await out).kind).toBe('timeout');
+    expect(Date.now() - t0).toBeLessThan(150);
+    expect(p.stats.retries).toBeLessThanOrEqual(2);
+  });
+
   it('caches /metadata for the TTL', async () => {
     facade = await startFacade();
     p = new HttpPredictor({ url: facade.url, timeoutMs: 1000, retries: 0, metadataTtlMs: 200 }, silent);
