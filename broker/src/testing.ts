@@ -17,7 +17,7 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForTcp } from '@helen/runtime';
-import { createBroker, type HelenBroker } from './broker';
+import { createBroker, type BrokerHooks, type HelenBroker } from './broker';
 
 export type TestBrokerKind = 'aedes' | 'mosquitto';
 
@@ -80,9 +80,16 @@ export function brokerKinds(): TestBrokerKind[] {
   return ['aedes'];
 }
 
-export async function startTestBroker(kind: TestBrokerKind): Promise<TestBroker> {
+export interface TestBrokerOptions {
+  /** aedes: the broker's hooks (e.g. the auth hooks). */
+  hooks?: BrokerHooks;
+  /** Mosquitto: extra config lines, after the defaults (a repeated option wins, e.g. `allow_anonymous false`). */
+  mosquittoConfig?: readonly string[];
+}
+
+export async function startTestBroker(kind: TestBrokerKind, options: TestBrokerOptions = {}): Promise<TestBroker> {
   if (kind === 'aedes') {
-    const broker = createBroker({ port: 0, host: '127.0.0.1' });
+    const broker = createBroker({ port: 0, host: '127.0.0.1', ...(options.hooks ? { hooks: options.hooks } : {}) });
     const { tcpPort } = await broker.start();
     return { url: `mqtt://127.0.0.1:${tcpPort}`, port: tcpPort, kind, broker, stop: () => broker.stop() };
   }
@@ -91,7 +98,7 @@ export async function startTestBroker(kind: TestBrokerKind): Promise<TestBroker>
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      return await startMosquitto(await freePort());
+      return await startMosquitto(await freePort(), options.mosquittoConfig ?? []);
     } catch (err) {
       lastError = err;
     }
@@ -99,7 +106,7 @@ export async function startTestBroker(kind: TestBrokerKind): Promise<TestBroker>
   throw lastError;
 }
 
-async function startMosquitto(port: number): Promise<TestBroker> {
+async function startMosquitto(port: number, extra: readonly string[] = []): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'helen-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
@@ -112,6 +119,7 @@ async function startMosquitto(port: number): Promise<TestBroker> {
     'log_dest stderr',
     'log_type error',
     'log_type warning',
+    ...extra,
     '',
   ].join('\n'));
   // Mosquitto cannot be told to die with its parent, and a test worker killed by a signal

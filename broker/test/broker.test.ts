@@ -69,9 +69,9 @@ describe('listeners', () => {
     expect(address.wsPort).toBeUndefined();
   });
 
-  it('refuses a TLS config it cannot serve yet, without leaking the listeners it opened', async () => {
-    const broker = createBroker({ port: 0, host: '127.0.0.1', tls: { port: 0, key: 'k', cert: 'c' } });
-    await expect(broker.start()).rejects.toThrow(/TLS listeners are not implemented/);
+  it('refuses a TLS config whose files do not load, without leaking the listeners it opened', async () => {
+    const broker = createBroker({ port: 0, host: '127.0.0.1', tls: { port: 0, keyFile: '/nonexistent/k.pem', certFile: '/nonexistent/c.pem' } });
+    await expect(broker.start()).rejects.toThrow(/broker TLS: cannot load .*ENOENT/);
   });
 });
 

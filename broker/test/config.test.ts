@@ -3,19 +3,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brokerSettings, loadBrokerConfig } from '../src/config';
 
+// Without a users file the broker only starts with anonymous clients allowed (auth.test.ts covers the rule).
+const dev = { HELEN_BROKER_ALLOW_ANONYMOUS: 'true' };
+
 describe('loadBrokerConfig', () => {
   it('has the documented defaults', () => {
-    const { settings, config } = loadBrokerConfig({});
+    const { settings, config } = loadBrokerConfig(dev);
     expect(config).toEqual({ host: '0.0.0.0', port: 1883, wsPort: 9001 });
     expect(settings.logLevel).toBe('info');
   });
 
   it('takes ports, 0 for a free port, and "off" for no WebSocket listener', () => {
-    expect(loadBrokerConfig({ HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1' }).config)
+    expect(loadBrokerConfig({ ...dev, HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1' }).config)
       .toEqual({ host: '127.0.0.1', port: 0, wsPort: 0 });
-    expect(loadBrokerConfig({ HELEN_MQTT_WS_PORT: 'off' }).config).toEqual({ host: '0.0.0.0', port: 1883 });
-    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'DEBUG' }).settings.logLevel).toBe('debug');
-    expect(loadBrokerConfig({ HELEN_LOG_LEVEL: 'WARNING' }).settings.logLevel).toBe('warn');
+    expect(loadBrokerConfig({ ...dev, HELEN_MQTT_WS_PORT: 'off' }).config).toEqual({ host: '0.0.0.0', port: 1883 });
+    expect(loadBrokerConfig({ ...dev, HELEN_LOG_LEVEL: 'DEBUG' }).settings.logLevel).toBe('debug');
+    expect(loadBrokerConfig({ ...dev, HELEN_LOG_LEVEL: 'WARNING' }).settings.logLevel).toBe('warn');
   });
 
   it('names every bad variable', () => {
@@ -34,7 +37,9 @@ describe('loadBrokerConfig', () => {
 
   it('documents every variable, with its default, in the README table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const v of brokerSettings.variables()) expect(readme).toContain(`| \`${v.env}\` | \`${v.defaultText}\` |`);
+    for (const v of brokerSettings.variables()) {
+      expect(readme).toContain(v.defaultText === undefined ? `| \`${v.env}\` | (unset) |` : `| \`${v.env}\` | \`${v.defaultText}\` |`);
+    }
   });
 
   it('lists every variable in --help', () => {

@@ -37,7 +37,7 @@ describe('helen broker', () => {
   });
 
   it('prints its addresses, serves TCP and WebSocket, and stops cleanly on SIGTERM', async () => {
-    const child = run(['broker'], { HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1', HELEN_LOG_LEVEL: 'warn' });
+    const child = run(['broker'], { HELEN_MQTT_PORT: '0', HELEN_MQTT_WS_PORT: '0', HELEN_MQTT_HOST: '127.0.0.1', HELEN_LOG_LEVEL: 'warn', HELEN_BROKER_ALLOW_ANONYMOUS: 'true' });
     const result = collect(child);
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';

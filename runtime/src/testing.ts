@@ -1,4 +1,6 @@
 /** Small HTTP helpers over Node's fetch. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 export interface JsonResponse {
@@ -72,4 +74,22 @@ export async function helpText(main: (argv: string[]) => Promise<number | void>)
   }
   if (code !== 0) throw new Error(`--help returned ${String(code)}`);
   return chunks.join('');
+}
+
+/** True when openssl can make throwaway certificates here; TLS tests skip visibly without it. */
+export const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+/** `<dir>/<name>.pem` and `<dir>/<name>.key`: a self-signed CA, valid one day. */
+export function makeCa(dir: string, name: string): void {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
+    '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`)], { stdio: 'ignore' });
+}
+
+/** `<dir>/<name>.pem` and `<dir>/<name>.key` signed by CA `ca`, for 127.0.0.1 and localhost. */
+export function makeCert(dir: string, ca: string, name: string, cn = 'localhost'): void {
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`,
+    '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`)], { stdio: 'ignore' });
+  writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  execFileSync('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, `${ca}.pem`), '-CAkey', join(dir, `${ca}.key`),
+    '-CAcreateserial', '-days', '1', '-extfile', join(dir, `${name}.ext`), '-out', join(dir, `${name}.pem`)], { stdio: 'ignore' });
 }

@@ -3,7 +3,6 @@
  * openssl at test time, a TLS listener in front of our aedes broker, and MqttConnection with
  * HELEN_MQTT_CA_FILE-style settings (right CA: connects; wrong CA: refused).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -12,23 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, type HelenBroker } from '@helen/broker';
 import { MqttConnection } from '../src/index';
+import { haveOpenssl, makeCa, makeCert } from '../src/testing';
 import { capturedLogger, settingsFor } from './helpers';
 
-const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
 if (!haveOpenssl) console.warn('openssl not installed: skipping the MQTT TLS client tests');
-
-function makeCa(dir: string, name: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
-    '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`)], { stdio: 'ignore' });
-}
-
-function makeServerCert(dir: string, ca: string): void {
-  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-    '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.csr')], { stdio: 'ignore' });
-  execFileSync('bash', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > ${join(dir, 'san.ext')}`]);
-  execFileSync('openssl', ['x509', '-req', '-in', join(dir, 'server.csr'), '-CA', join(dir, `${ca}.pem`), '-CAkey', join(dir, `${ca}.key`),
-    '-CAcreateserial', '-days', '1', '-extfile', join(dir, 'san.ext'), '-out', join(dir, 'server.pem')], { stdio: 'ignore' });
-}
 
 describe.skipIf(!haveOpenssl)('MqttConnection over TLS (mqtts://)', () => {
   let dir: string;
@@ -39,7 +25,7 @@ describe.skipIf(!haveOpenssl)('MqttConnection over TLS (mqtts://)', () => {
     dir = mkdtempSync(join(tmpdir(), 'helen-tls-'));
     makeCa(dir, 'ca');
     makeCa(dir, 'other-ca');
-    makeServerCert(dir, 'ca');
+    makeCert(dir, 'ca', 'server');
     broker = createBroker({ port: 0, host: '127.0.0.1' });
     await broker.start();
     tlsServer = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (socket) => broker.aedes.handle(socket));

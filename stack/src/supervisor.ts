@@ -44,6 +44,9 @@ export function createStack(config: StackConfig, log: Logger): Stack {
       const wsPort = config.wsPort || (await freePort());
       const httpPort = config.httpPort || (await freePort());
       const env = {
+        // Development default: the embedded broker takes clients without a username unless
+        // the user's environment says otherwise (then HELEN_BROKER_USERS_FILE is needed).
+        HELEN_BROKER_ALLOW_ANONYMOUS: 'true',
         ...config.childEnv,
         HELEN_MQTT_PORT: String(mqttPort),
         HELEN_MQTT_WS_PORT: String(wsPort),

@@ -1,4 +1,4 @@
-export { setting, SettingValueError, type Setting } from './setting';
+export { setting, readableFile, SettingValueError, type Setting } from './setting';
 export {
   defineSettings, formatSettingsHelp, ConfigError,
   type SettingsTable, type SettingsShape, type ConfigOf, type DeepPartial, type Rule, type EnvSource,

@@ -17,6 +17,16 @@ export interface Setting<T> {
   parse(raw: string | undefined): T;
 }
 
+/** The path when the file can be read now; throws saying it cannot (for settings of files). */
+export function readableFile(path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    fail(`cannot read the file "${path}"`);
+  }
+  return path;
+}
+
 /** What is wrong with one value, without the variable's name (the table adds it). */
 export class SettingValueError extends Error {}
 
@@ -102,14 +112,7 @@ export const setting = {
     define<readonly string[]>(env, description, (r) => r.split(':').filter((p) => p.length > 0), fallback, defaultText ?? fallback.join(':')),
   /** A file that must be readable at start-up (certificates, keys). */
   optionalFile: (env: string, description: string) =>
-    define<string | undefined>(env, description, (r) => {
-      try {
-        accessSync(r, constants.R_OK);
-      } catch {
-        fail(`cannot read the file "${r}"`);
-      }
-      return r;
-    }, undefined),
+    define<string | undefined>(env, description, readableFile, undefined),
   /** One topic level usable as an id (1-128 of A-Z a-z 0-9 . _ : -). */
   topicId: <D extends string | undefined>(env: string, description: string, fallback: D | (() => D), defaultText?: string) =>
     define<D | string>(env, description, (r) => (isValidTopicId(r) ? r : fail(`must be 1-128 of A-Z a-z 0-9 . _ : - (got "${r}")`)), fallback, defaultText),

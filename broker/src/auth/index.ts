@@ -1,0 +1,47 @@
+/**
+ * The broker's authentication and authorization from its settings: reads the users file and
+ * the ACL file once at start-up (a bad line refuses to start, naming the file and line).
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '@helen/runtime';
+import type { Logger } from 'pino';
+import { parseAcl } from './acl';
+import { createAuthHooks, type AuthHooks } from './hooks';
+import { readUsersFile, type UserEntry } from './users-file';
+
+export interface AuthSettings {
+  readonly usersFile?: string | undefined;
+  readonly aclFile: string;
+  readonly allowAnonymous: boolean;
+}
+
+export function loadBrokerAuth(settings: AuthSettings, log: Logger): AuthHooks {
+  const problems: string[] = [];
+  let users: Map<string, UserEntry> | undefined;
+  if (settings.usersFile !== undefined) {
+    try {
+      users = readUsersFile(settings.usersFile);
+    } catch (err) {
+      problems.push(`HELEN_BROKER_USERS_FILE: ${(err as Error).message}`);
+    }
+  }
+  let acl;
+  try {
+    acl = parseAcl(readFileSync(settings.aclFile, 'utf8'), settings.aclFile);
+  } catch (err) {
+    problems.push(`HELEN_BROKER_ACL_FILE: ${(err as Error).message}`);
+  }
+  if (problems.length > 0 || !acl) throw new ConfigError(problems);
+  if (settings.allowAnonymous) {
+    log.warn('HELEN_BROKER_ALLOW_ANONYMOUS=true: clients without a username are accepted with full access (development only)');
+  }
+  log.info({ users: users?.size ?? 0, aclFile: settings.aclFile, allowAnonymous: settings.allowAnonymous }, 'authentication ready');
+  return createAuthHooks({ ...(users ? { users } : {}), acl, allowAnonymous: settings.allowAnonymous, log });
+}
+
+export { Acl, parseAcl, topicMatches, filterCovers, filtersOverlap, type AclSubject } from './acl';
+export { createAuthHooks, DENIED_TOPIC, type AuthHooks, type AuthOptions, type Identity } from './hooks';
+export {
+  ROLES, DEFAULT_SCRYPT, hashPassword, verifyPassword, parseUsers, readUsersFile, writeUsersFile, isRole, isValidUserName,
+  type Role, type UserEntry, type ScryptParams,
+} from './users-file';
