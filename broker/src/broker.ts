@@ -114,8 +114,18 @@ export function createBroker(config: BrokerConfig): HelenBroker {
 
   aedes.on('client', (c) => log.debug({ clientId: c.id }, 'client connected'));
   aedes.on('clientDisconnect', (c) => log.debug({ clientId: c.id }, 'client disconnected'));
-  aedes.on('clientError', (c, err) => log.warn({ clientId: c.id, err: err.message }, 'client error'));
-  aedes.on('connectionError', (_c, err) => log.warn({ err: err.message }, 'connection error before CONNECT'));
+  // Protocol violations (protocol/conformance.ts) end the connection as parse errors do: count them.
+  const countViolation = (err: Error): void => {
+    if (err.message.startsWith('MQTT protocol violation')) metrics.refused('protocol_violation');
+  };
+  aedes.on('clientError', (c, err) => {
+    countViolation(err);
+    log.warn({ clientId: c.id, err: err.message }, 'client error');
+  });
+  aedes.on('connectionError', (_c, err) => {
+    countViolation(err);
+    log.warn({ err: err.message }, 'connection error before CONNECT');
+  });
   aedes.on('keepaliveTimeout', (c) => log.debug({ clientId: c.id }, 'keepalive timeout'));
 
   let tcp: NetServer | undefined;

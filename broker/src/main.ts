@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<number | void> {
     process.stderr.write('helen broker: WARNING: anonymous clients are accepted with full access (HELEN_BROKER_ALLOW_ANONYMOUS=true, development only)\n');
   }
   const broker = createBroker({ ...config, logger, hooks });
+  hooks.countWith(broker.metrics);
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   // SIGHUP re-reads the TLS certificate files (runService listens to SIGINT/SIGTERM only).
   const onHup = (): void => { broker.reloadTls('SIGHUP'); };

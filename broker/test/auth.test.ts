@@ -43,6 +43,7 @@ const recorders: Recorder[] = [];
 async function startBroker(allowAnonymous: boolean): Promise<{ broker: HelenBroker; url: string }> {
   const hooks = loadBrokerAuth({ usersFile, aclFile: DEFAULT_ACL_FILE, allowAnonymous }, logger);
   const b = createBroker({ port: 0, host: '127.0.0.1', logger, hooks });
+  hooks.countWith(b.metrics);
   const { tcpPort } = await b.start();
   return { broker: b, url: `mqtt://127.0.0.1:${tcpPort}` };
 }
@@ -112,6 +113,7 @@ describe('authorization with the shipped ACL', () => {
     const mon = await as('mon');
     expect(await subackCodes(mon.client, { 'helen/#': { qos: 1 } })).toEqual({ 'helen/#': 1 });
     const a = await as('pi-a');
+    const before = broker.metrics.snapshot();
     const codes = await subackCodes(a.client, {
       [T.predictions('pi-b')]: { qos: 1 },
       [T.gestures('pi-b')]: { qos: 1 },
@@ -139,6 +141,9 @@ describe('authorization with the shipped ACL', () => {
     expect(logLines).toContainEqual(expect.objectContaining({
       level: 40, username: 'pi-a', topic: T.predict('pi-b'), msg: 'publish denied by ACL: dropped',
     }));
+    // Counted for /metrics and $SYS: 4 refused subscriptions, 4 dropped publishes.
+    const after = broker.metrics.snapshot();
+    expect([after.refused - before.refused, after.dropped - before.dropped]).toEqual([4, 4]);
 
     // Nothing was retained either.
     const late = await as('mon');

@@ -42,15 +42,24 @@ function connackError(returnCode: 4 | 5, message: string): ConnackError {
   return Object.assign(new Error(message), { returnCode });
 }
 
+/** Where denials are counted (the broker's metrics: `/metrics` and `$SYS`). */
+export interface DenialCounters {
+  refused(reason: string): void;
+  dropped(reason: string): void;
+}
+
 export interface AuthHooks extends Required<BrokerHooks> {
   /** The identity a connected client authenticated with (tests, diagnostics). */
   identity(client: Client): Identity | undefined;
+  /** Count denied publishes and subscriptions from now on (the broker's metrics exist after the hooks). */
+  countWith(counters: DenialCounters): void;
 }
 
 export function createAuthHooks(opts: AuthOptions): AuthHooks {
   const log = opts.log.child({ module: 'broker.auth' });
   const users = opts.users ?? new Map<string, UserEntry>();
   const identities = new WeakMap<Client, Identity>();
+  let counters: DenialCounters | undefined;
   // Unknown users cost one scrypt too, so timing does not tell which names exist.
   let dummyHash: Promise<string> | undefined;
   const dummy = () => (dummyHash ??= hashPassword('helen-dummy-password', DEFAULT_SCRYPT));
@@ -111,6 +120,7 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     const isWill = (client as unknown as { will?: unknown }).will === packet;
     log.warn({ clientId: client.id, username: id?.username, topic: packet.topic, will: isWill || undefined }, 'publish denied by ACL: dropped');
     if (isWill) return callback(new Error('will not authorized'));
+    counters?.dropped('acl_publish');
     drop(packet);
     callback(null);
   };
@@ -121,6 +131,7 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     const id = identities.get(client);
     const refuse = () => {
       log.warn({ clientId: client.id, username: id?.username, topic: sub.topic }, 'subscription denied by ACL');
+      counters?.refused('acl_subscribe');
       callback(null, null);
     };
     if (filter.split('/')[0] === DENIED_TOPIC.split('/')[0]) return refuse();
@@ -129,7 +140,13 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     callback(null, sub);
   };
 
-  return { authenticate, authorizePublish, authorizeSubscribe, identity: (client) => identities.get(client) };
+  return {
+    authenticate, authorizePublish, authorizeSubscribe,
+    identity: (client) => identities.get(client),
+    countWith: (c) => {
+      counters = c;
+    },
+  };
 }
 
 /** Turns a refused publish into one that reaches nobody: acknowledged as usual, never stored as retained. */

@@ -4,13 +4,13 @@
  */
 import { PassThrough } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
-import { describe, expect, test, vi } from 'vitest';
+import { describe, expect, it, test, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createBroker } from '../../src/broker';
 import {
   checkPacket, checkProtocolLevel, guardClient, installConformanceChecks, parserSupported, rawStringFields, type ParsedPacket,
 } from '../../src/protocol/conformance';
-import { connectPacket, packet, str } from './raw-client';
+import { connectPacket, packet, publishPacket, RawClient, str } from './raw-client';
 
 describe('checkPacket', () => {
   const none = Buffer.alloc(0);
@@ -99,6 +99,23 @@ describe('listeners', () => {
       ws.send(packet(0xc0, [0x00])); // PINGREQ with a payload
       await closed;
       expect([...Buffer.concat(frames)]).toEqual([0x20, 2, 0, 0]); // no PINGRESP
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
+describe('protocol violations are counted', () => {
+  it('as refused{reason="protocol_violation"} in the broker metrics', async () => {
+    const broker = createBroker({ port: 0, host: '127.0.0.1' });
+    const { tcpPort } = await broker.start();
+    try {
+      const before = broker.metrics.snapshot().refused;
+      const c = await RawClient.connected(tcpPort);
+      c.send(publishPacket('a/+/b', 'bad'));
+      await c.closed;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(broker.metrics.snapshot().refused - before).toBe(1);
     } finally {
       await broker.stop();
     }
