@@ -11,6 +11,7 @@ import { createBroker, type BrokerConfig, type HelenBroker } from '../src/broker
 import { DEFAULT_LIMITS } from '../src/limits';
 import { loadBrokerConfig } from '../src/config';
 import { capturedLog, waitUntil } from './certs';
+import { packet, str, varint } from './conformance/raw-client';
 
 const brokers: HelenBroker[] = [];
 const clients: MqttClient[] = [];
@@ -48,18 +49,6 @@ async function connected(url: string, opts: IClientOptions = {}): Promise<MqttCl
   return r.client;
 }
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-const str = (s: string) => Buffer.concat([Buffer.from([s.length >> 8, s.length & 0xff]), Buffer.from(s)]);
-const packet = (first: number, body: Buffer) => Buffer.concat([Buffer.from([first]), varint(body.length), body]);
 const connectPacket = (clientId: string) => packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 0x02, 0, 60]), str(clientId)]));
 const subscribePacket = (topic: string) => packet(0x82, Buffer.concat([Buffer.from([0, 1]), str(topic), Buffer.from([0])]));
 

@@ -23,7 +23,7 @@ function u16(n: number): Buffer {
   return b;
 }
 
-function varint(n: number): Buffer {
+export function varint(n: number): Buffer {
   const out: number[] = [];
   do {
     let byte = n % 128;
