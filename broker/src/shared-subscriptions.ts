@@ -14,6 +14,14 @@
  *   own per-client delivery path (QoS handshakes, persistent-session outgoing queue).
  * - UNSUBSCRIBE and disconnect are observed through aedes' `unsubscribe` and
  *   `clientDisconnect` events; closed clients are also skipped lazily at delivery time.
+ * - QoS > 0 copies to a clean-session member are tracked until it acknowledges them (PUBACK,
+ *   or PUBREC for QoS 2). When that member's connection ends first, or a new connection takes
+ *   over its client id, the un-acknowledged copies go to another member of the group (at
+ *   least once: the dead member may have processed them). aedes keeps no outgoing state for
+ *   clean sessions, so we learn a copy's packet id from aedes' write callback (called as a
+ *   method of the packet it wrote) and see acknowledgements on the client's packet parser.
+ *   Persistent members are left to aedes: their session keeps and resends its own in-flight
+ *   messages when it reconnects.
  */
 import type { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
@@ -40,10 +48,34 @@ export function parseSharedTopic(topic: string): SharedTopic | null | undefined 
   return { group, filter };
 }
 
+/** A QoS > 0 copy handed to a clean-session member and not yet acknowledged. */
+interface InFlight {
+  readonly packet: AedesPublishPacket;
+  /** Known once aedes has written the copy (see `send`). */
+  messageId?: number;
+}
+
 interface Member {
   readonly client: Client;
   qos: 0 | 1 | 2;
+  /** By our copy counter. Only for clean sessions. */
+  readonly inflight: Map<number, InFlight>;
+  /** Packet id -> key in `inflight`, once the id is known. */
+  readonly byId: Map<number, number>;
 }
+
+/** Per connection: acknowledgements seen on the wire, for the member entries of that connection. */
+interface AckWatch {
+  readonly members: Set<Member>;
+  /**
+   * Acks whose packet id no in-flight copy had yet: the PUBACK can beat aedes' write callback
+   * (which runs in a later setImmediate, or after 'drain'). Kept briefly, by arrival time.
+   */
+  readonly early: Map<number, number>;
+}
+
+/** How long an ack seen before its copy's write callback is kept for matching. */
+const EARLY_ACK_MS = 10_000;
 
 interface Group {
   readonly key: string;
@@ -72,6 +104,7 @@ export class SharedSubscriptions {
   private copyBrokerId = '';
   private counter = 0;
   private aedes: Aedes | undefined;
+  private readonly watches = new WeakMap<Client, AckWatch>();
 
   constructor(private readonly log: Logger) {}
 
@@ -140,6 +173,15 @@ export class SharedSubscriptions {
     return this.aedes;
   }
 
+  /** For tests and diagnostics: un-acknowledged shared copies per share name and member. */
+  inflightSnapshot(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const g of this.groups.values()) {
+      out[g.key] = Object.fromEntries([...g.members].map(([id, m]) => [id, m.inflight.size]));
+    }
+    return out;
+  }
+
   private join(client: Client, { group, filter }: SharedTopic, qos: number): void {
     const key = `${SHARE_PREFIX}${group}/${filter}`;
     let g = this.groups.get(key);
@@ -154,30 +196,138 @@ export class SharedSubscriptions {
     } else {
       // A session taken over by a new connection with the same client id replaces the old member.
       g.members.delete(client.id);
-      g.members.set(client.id, { client, qos: minQos(qos, 2) });
+      const member: Member = { client, qos: minQos(qos, 2), inflight: new Map(), byId: new Map() };
+      g.members.set(client.id, member);
+      this.watch(member);
+      // The old connection's un-acknowledged copies will never be acknowledged now.
+      if (existing) this.handOver(g, existing);
     }
     this.log.debug({ clientId: client.id, share: key, qos, members: g.members.size }, 'shared subscription joined');
   }
 
   private leave(client: Client, { group, filter }: SharedTopic): void {
     const g = this.groups.get(`${SHARE_PREFIX}${group}/${filter}`);
-    if (g) this.removeMember(g, client);
+    // Still connected: it can still acknowledge what it has; nothing is handed over.
+    if (g) this.removeMember(g, client, false);
   }
 
   private leaveAll(client: Client): void {
-    for (const g of [...this.groups.values()]) this.removeMember(g, client);
+    for (const g of [...this.groups.values()]) this.removeMember(g, client, true);
   }
 
-  private removeMember(g: Group, client: Client): void {
+  /** `handOver`: the connection is gone, so its un-acknowledged copies go to other members. */
+  private removeMember(g: Group, client: Client, handOver: boolean): void {
     const m = g.members.get(client.id);
     // Only the same connection: a takeover's disconnect must not evict the new session.
     if (!m || m.client !== client) return;
     g.members.delete(client.id);
+    this.watches.get(client)?.members.delete(m);
     this.log.debug({ clientId: client.id, share: g.key, members: g.members.size }, 'shared subscription left');
-    if (g.members.size === 0) {
+    if (handOver) this.handOver(g, m);
+    m.inflight.clear();
+    m.byId.clear();
+    if (g.members.size === 0 && this.groups.get(g.key) === g) {
       this.groups.delete(g.key);
       this.broker().unsubscribe(g.filter, g.deliver, noop);
     }
+  }
+
+  /** Gives `from`'s un-acknowledged copies to other members (none left: they are dropped). */
+  private handOver(g: Group, from: Member): void {
+    if (from.inflight.size === 0) return;
+    const pending = [...from.inflight.values()];
+    from.inflight.clear();
+    from.byId.clear();
+    let moved = 0;
+    for (const { packet } of pending) {
+      const to = this.pick(g, from);
+      if (!to) break;
+      this.send(to, packet, noop);
+      moved++;
+    }
+    this.log.debug({ clientId: from.client.id, share: g.key, unacked: pending.length, moved }, 'un-acknowledged shared deliveries handed over');
+  }
+
+  /** Sees PUBACK/PUBREC of `m`'s connection (once per connection) to clear in-flight copies. */
+  private watch(m: Member): void {
+    if (!m.client.clean) return;
+    let w = this.watches.get(m.client);
+    if (!w) {
+      const watch: AckWatch = { members: new Set(), early: new Map() };
+      w = watch;
+      this.watches.set(m.client, watch);
+      const parser = (m.client as unknown as { _parser?: NodeJS.EventEmitter })._parser;
+      parser?.on('packet', (p: { cmd: string; messageId?: number }) => {
+        if ((p.cmd !== 'puback' && p.cmd !== 'pubrec') || p.messageId === undefined) return;
+        if (!this.acked(watch, p.messageId)) {
+          // Insertion order is arrival order (delete first to move a repeated id to the end),
+          // so expired entries are at the front. Acks for this connection's normal
+          // subscriptions land here too; the expiry bounds them.
+          const now = Date.now();
+          for (const [id, at] of watch.early) {
+            if (now - at <= EARLY_ACK_MS) break;
+            watch.early.delete(id);
+          }
+          watch.early.delete(p.messageId);
+          watch.early.set(p.messageId, now);
+        }
+      });
+    }
+    w.members.add(m);
+  }
+
+  /** Clears the in-flight copy with this packet id; false when none had it (yet). */
+  private acked(w: AckWatch, messageId: number): boolean {
+    for (const m of w.members) {
+      const key = m.byId.get(messageId);
+      if (key !== undefined) {
+        m.byId.delete(messageId);
+        m.inflight.delete(key);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One copy of `packet` to `member`, via aedes' per-client delivery path. */
+  private send(member: Member, packet: AedesPublishPacket, cb: () => void): void {
+    const key = ++this.counter;
+    const copy = {
+      cmd: 'publish',
+      topic: packet.topic,
+      payload: packet.payload,
+      qos: minQos(packet.qos, member.qos),
+      // Live deliveries never carry the retain flag (MQTT 3.1.1 3.3.1.3; v5 default rap=0).
+      retain: false,
+      dup: false,
+      brokerId: this.copyBrokerId,
+      brokerCounter: key,
+      ...(packet.properties ? { properties: packet.properties } : {}),
+    } as unknown as PublishPacket;
+    const tracked = copy.qos > 0 && member.client.clean;
+    if (tracked) member.inflight.set(key, { packet });
+    const watch = this.watches.get(member.client);
+    // aedes calls this as `packet.writeCallback()` once the copy is written, so `this` is the
+    // packet it sent, with its packet id (undefined when it sent nothing).
+    function written(this: { messageId?: number; qos?: number } | undefined): void {
+      const f = member.inflight.get(key);
+      if (f) {
+        const messageId = this?.messageId;
+        if (messageId === undefined || !this?.qos) {
+          // Nothing sent, or sent at QoS 0 (downgraded): no acknowledgement will come. If the
+          // connection is gone, the disconnect hand-over deals with it; otherwise it is done.
+          if (!member.client.closed) member.inflight.delete(key);
+        } else if (watch?.early.delete(messageId)) {
+          member.inflight.delete(key);
+        } else {
+          f.messageId = messageId;
+          member.byId.set(messageId, key);
+        }
+      }
+      cb();
+    }
+    // Errors are the member's connection problem, handled by aedes; mqemitter must not see them.
+    member.client.publish(copy, written);
   }
 
   private createGroup(key: string, filter: string): Group {
@@ -192,33 +342,25 @@ export class SharedSubscriptions {
         if (blocksDollar && packet.topic.startsWith('$')) return cb();
         const member = this.pick(g);
         if (!member) return cb();
-        const copy = {
-          cmd: 'publish',
-          topic: packet.topic,
-          payload: packet.payload,
-          qos: minQos(packet.qos, member.qos),
-          // Live deliveries never carry the retain flag (MQTT 3.1.1 3.3.1.3; v5 default rap=0).
-          retain: false,
-          dup: false,
-          brokerId: this.copyBrokerId,
-          brokerCounter: ++this.counter,
-          ...(packet.properties ? { properties: packet.properties } : {}),
-        } as unknown as PublishPacket;
-        // Errors are the member's connection problem, handled by aedes; mqemitter must not see them.
-        member.client.publish(copy, () => cb());
+        this.send(member, packet, cb);
       },
     };
     return g;
   }
 
-  /** Next open member after the cursor; prunes members whose connection already closed. */
-  private pick(g: Group): Member | undefined {
+  /** Next open member after the cursor (never `not`); prunes members whose connection closed. */
+  private pick(g: Group, not?: Member): Member | undefined {
     while (g.members.size > 0) {
       const members = [...g.members.values()];
       const index = g.next % members.length;
       const m = members[index]!;
       if (m.client.closed) {
-        this.removeMember(g, m.client);
+        this.removeMember(g, m.client, true);
+        continue;
+      }
+      if (m === not) {
+        if (members.length === 1) return undefined;
+        g.next = index + 1;
         continue;
       }
       g.next = index + 1;

@@ -4,9 +4,10 @@
  * our aedes broker and on Mosquitto 2; where they differ the test says so (see README
  * "Shared subscriptions").
  */
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '../src/testing';
+import { decodePublish, RawClient, subscribePacket, uniqueId } from './conformance/raw-client';
 import { connectRecorder, settle, uniqueTopic, type Recorder } from './helpers';
 
 describe.each(brokerKinds())('shared subscriptions, hardened, on %s', (kind) => {
@@ -68,7 +69,7 @@ describe.each(brokerKinds())('shared subscriptions, hardened, on %s', (kind) => 
     expect([...b.payloads].sort()).toEqual(['m0', 'm1']);
   });
 
-  it('redelivers to a member that joined after the loss when no other member was there', async () => {
+  it('drops an un-acknowledged message whose member dies when no other member is left', async () => {
     const topic = uniqueTopic('alone');
     const share = `$share/g/${topic}`;
     const a = await dyingMember(share);
@@ -125,11 +126,14 @@ describe.each(brokerKinds())('shared subscriptions, hardened, on %s', (kind) => 
     const duplicates = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
     console.info(`${kind}: ${total} QoS 1 messages, ${churns} member churns, ${missing.length} missing, ${duplicates} duplicates`);
     if (kind === 'mosquitto') {
-      // Mosquitto drops in-flight messages of a clean member that dies; report, don't assert.
-      expect(missing.length).toBeLessThanOrEqual(churns);
+      // Mosquitto 2 drops whatever a clean member had not acknowledged (in flight or still
+      // queued for it) when it goes: reported above, not asserted.
+      expect(missing.length).toBeLessThan(total);
       return;
     }
     expect(missing).toEqual([]);
+    // Every member that left took its in-flight bookkeeping with it; the stayer acked all.
+    expect(Object.values(broker.broker!.shared.inflightSnapshot()[share] ?? {}).every((n) => n === 0)).toBe(true);
   });
 
   it('persistent member offline: what happens to its share of the messages', async () => {
@@ -148,10 +152,14 @@ describe.each(brokerKinds())('shared subscriptions, hardened, on %s', (kind) => 
       await pub.client.publishAsync(topic, `m${i}`, { qos: 1 });
     }
     await settle(300);
-    const back = await client({ clientId, clean: false });
+    // Listening before CONNACK: queued messages follow it at once.
+    const queued: string[] = [];
+    const back = mqtt.connect(broker.url, { clientId, clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    open.push(back);
+    back.on('message', (_t, payload) => queued.push(payload.toString()));
+    await new Promise<void>((resolve) => back.once('connect', () => resolve()));
     await settle(300);
     const online = b.payloads;
-    const queued = back.payloads;
     console.info(`${kind}: offline persistent member: online member got ${online.length}, offline member got ${queued.length} on reconnect`);
     expect([...online, ...queued].sort()).toEqual(sent);
     if (kind === 'aedes') {
@@ -161,6 +169,47 @@ describe.each(brokerKinds())('shared subscriptions, hardened, on %s', (kind) => 
       // Mosquitto 2 keeps round-robining over the offline session and queues its turn.
       expect(queued.length).toBeGreaterThan(0);
     }
-    await back.client.unsubscribeAsync(share);
+    await back.unsubscribeAsync(share);
+  });
+
+  it('does not hand over messages a member acknowledged before it left', async () => {
+    const topic = uniqueTopic('acked');
+    const share = `$share/g/${topic}`;
+    const [a, b, pub] = await Promise.all([client(), client(), client()]);
+    await a.client.subscribeAsync(share, { qos: 1 });
+    await b.client.subscribeAsync(share, { qos: 1 });
+    for (let i = 0; i < 6; i++) await pub.client.publishAsync(topic, `m${i}`, { qos: 1 });
+    await Promise.all([a.waitFor(3), b.waitFor(3)]);
+    await settle();
+    if (broker.broker) expect(broker.broker.shared.inflightSnapshot()[share]).toEqual({ [a.client.options.clientId!]: 0, [b.client.options.clientId!]: 0 });
+    a.client.stream.destroy();
+    await settle(300);
+    expect(b.payloads).toHaveLength(3);
+  });
+
+  it('hands a QoS 2 message over when the member dies before PUBREC', async () => {
+    const topic = uniqueTopic('qos2');
+    const share = `$share/g/${topic}`;
+    // A raw client: mqtt.js always sends PUBREC itself.
+    const a = await RawClient.connected(broker.port, { clientId: uniqueId('qos2') });
+    a.send(subscribePacket(1, [[share, 2]]));
+    await a.next(0x9);
+    const b = await client();
+    await b.client.subscribeAsync(share, { qos: 2 });
+    const pub = await client();
+    await pub.client.publishAsync(topic, 'q0', { qos: 2 });
+    await pub.client.publishAsync(topic, 'q1', { qos: 2 });
+    const got = decodePublish(await a.next(0x3));
+    expect(got.qos).toBe(2);
+    a.destroy();
+    await a.closed;
+    if (kind === 'mosquitto') {
+      await settle(500);
+      expect(b.payloads).toHaveLength(1);
+      return;
+    }
+    await b.waitFor(2);
+    await settle();
+    expect([...b.payloads].sort()).toEqual(['q0', 'q1']);
   });
 });
