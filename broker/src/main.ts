@@ -24,9 +24,13 @@ export async function main(argv: string[]): Promise<number | void> {
   const broker = createBroker({ ...config, logger, hooks });
   hooks.countWith(broker.metrics);
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  // SIGHUP re-reads the TLS certificate files (runService listens to SIGINT/SIGTERM only).
-  const onHup = (): void => { broker.reloadTls('SIGHUP'); };
-  if (config.tls) process.on('SIGHUP', onHup);
+  // SIGHUP re-reads the users file, the ACL and the TLS certificate files, as Mosquitto does
+  // (runService listens to SIGINT/SIGTERM only).
+  const onHup = (): void => {
+    hooks.reload();
+    broker.reloadTls('SIGHUP');
+  };
+  process.on('SIGHUP', onHup);
   try {
     return await runService(broker, {
       log: logger,

@@ -4,7 +4,7 @@
  * publishes, and the services' own connection pattern (MqttConnection: last will, retained
  * status, checked subscriptions).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -275,3 +275,35 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await settle(20);
   }
 }
+
+describe('reload (SIGHUP in helen broker)', () => {
+  it('takes a new users file and ACL for later connections and checks, and keeps both when a file is bad', async () => {
+    const reloadDir = mkdtempSync(join(tmpdir(), 'helen-auth-reload-'));
+    const file = join(reloadDir, 'users');
+    const aclFile = join(reloadDir, 'acl');
+    writeFileSync(aclFile, 'role device\npattern write helen/v1/devices/%u/predict\n');
+    writeUsersFile(file, [{ name: 'pi-old', role: 'device', hash: await hashPassword('old-pw', FAST) }]);
+    const auth = loadBrokerAuth({ usersFile: file, aclFile, allowAnonymous: false }, logger);
+    const b = createBroker({ port: 0, host: '127.0.0.1', logger, hooks: auth });
+    const target = `mqtt://127.0.0.1:${(await b.start()).tcpPort}`;
+    try {
+      expect(await connackCode(target, { username: 'pi-new', password: 'new-pw' })).toBe(4);
+      writeUsersFile(file, [{ name: 'pi-new', role: 'device', hash: await hashPassword('new-pw', FAST) }]);
+      writeFileSync(aclFile, 'role device\npattern write helen/v1/devices/%u/predict\npattern read helen/v1/devices/%u/predictions\n');
+      expect(auth.reload()).toBe(true);
+      expect(await connackCode(target, { username: 'pi-new', password: 'new-pw' })).toBe(0);
+      expect(await connackCode(target, { username: 'pi-old', password: 'old-pw' })).toBe(4);
+      const r = await connectRecorder(target, { username: 'pi-new', password: 'new-pw' });
+      recorders.push(r);
+      expect(await subackCodes(r.client, { [T.predictions('pi-new')]: { qos: 0 } })).toEqual({ [T.predictions('pi-new')]: 0 });
+
+      writeFileSync(file, 'this is not a users file\n');
+      expect(auth.reload()).toBe(false);
+      expect(logLines).toContainEqual(expect.objectContaining({ level: 50, msg: 'reload refused: keeping the users file and ACL in force' }));
+      expect(await connackCode(target, { username: 'pi-new', password: 'new-pw' })).toBe(0);
+    } finally {
+      await b.stop();
+      rmSync(reloadDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -53,11 +53,18 @@ export interface AuthHooks extends Required<BrokerHooks> {
   identity(client: Client): Identity | undefined;
   /** Count denied publishes and subscriptions from now on (the broker's metrics exist after the hooks). */
   countWith(counters: DenialCounters): void;
+  /**
+   * Use a new users file and ACL from now on (connections already made keep their identity;
+   * every later CONNECT, publish and subscribe is checked against the new ones).
+   */
+  replace(next: { users?: ReadonlyMap<string, UserEntry> | undefined; acl: Acl }): void;
 }
 
 export function createAuthHooks(opts: AuthOptions): AuthHooks {
   const log = opts.log.child({ module: 'broker.auth' });
-  const users = opts.users ?? new Map<string, UserEntry>();
+  // Replaced as a whole on reload (SIGHUP): a check always sees one consistent users file and ACL.
+  let users = opts.users ?? new Map<string, UserEntry>();
+  let acl = opts.acl;
   const identities = new WeakMap<Client, Identity>();
   let counters: DenialCounters | undefined;
   // Unknown users cost one scrypt too, so timing does not tell which names exist.
@@ -69,7 +76,7 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
   function willAllowed(client: Client, id: Identity): boolean {
     if (id.anonymous) return true;
     const will = (client as unknown as { _will?: { topic?: string } | null })._will;
-    return !will?.topic || opts.acl.canWrite(subject(client, id), will.topic);
+    return !will?.topic || acl.canWrite(subject(client, id), will.topic);
   }
 
   const authenticate: AuthHooks['authenticate'] = (client, username, password, callback) => {
@@ -116,7 +123,7 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     if (!client) return callback(null);
     const id = identities.get(client);
     if (id?.anonymous) return callback(null);
-    if (id && opts.acl.canWrite(subject(client, id), packet.topic)) return callback(null);
+    if (id && acl.canWrite(subject(client, id), packet.topic)) return callback(null);
     const isWill = (client as unknown as { will?: unknown }).will === packet;
     log.warn({ clientId: client.id, username: id?.username, topic: packet.topic, will: isWill || undefined }, 'publish denied by ACL: dropped');
     if (isWill) return callback(new Error('will not authorized'));
@@ -136,7 +143,7 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     };
     if (filter.split('/')[0] === DENIED_TOPIC.split('/')[0]) return refuse();
     if (id?.anonymous) return callback(null, sub);
-    if (!id || !opts.acl.canSubscribe(subject(client, id), filter)) return refuse();
+    if (!id || !acl.canSubscribe(subject(client, id), filter)) return refuse();
     callback(null, sub);
   };
 
@@ -145,6 +152,10 @@ export function createAuthHooks(opts: AuthOptions): AuthHooks {
     identity: (client) => identities.get(client),
     countWith: (c) => {
       counters = c;
+    },
+    replace: (next) => {
+      users = next.users ?? new Map<string, UserEntry>();
+      acl = next.acl;
     },
   };
 }
