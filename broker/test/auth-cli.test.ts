@@ -3,7 +3,6 @@
  * the CLI (password on stdin, never in argv or in clear in the file) serves a real broker.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,31 +10,17 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readUsersFile, verifyPassword } from '../src/auth/users-file';
+import { processResult, spawnHelen } from './helpers';
 
-const helen = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'helen-auth-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The tests' own environment must not leak auth settings into the children.
 const clean = { HELEN_BROKER_USERS_FILE: '', HELEN_BROKER_ACL_FILE: '', HELEN_BROKER_ALLOW_ANONYMOUS: '' };
 
-function run(args: string[], env: Record<string, string> = {}, stdin?: string) {
-  const child = spawn(process.execPath, [helen, ...args], {
-    env: { ...process.env, ...clean, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin.end(stdin ?? '');
-  return child;
-}
-
-async function result(child: ReturnType<typeof run>) {
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, out, err };
-}
+const helen = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
+const run = (args: string[], env: Record<string, string> = {}, stdin?: string) => spawnHelen(args, { ...clean, ...env }, stdin);
+const result = processResult;
 
 const users = (args: string[], env: Record<string, string> = {}, stdin?: string) => result(run(['broker', 'users', ...args], env, stdin));
 

@@ -1,3 +1,6 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface Received {
@@ -68,4 +71,23 @@ export async function subackCodes(client: MqttClient, subs: Record<string, { qos
     granted = (err.packet as { granted: number[] }).granted;
   }
   return Object.fromEntries(topics.map((t, i) => [t, granted[i]!]));
+}
+
+const HELEN_BIN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
+
+/** `helen <args>` as a real child process; `stdin` is written then closed. */
+export function spawnHelen(args: string[], env: Record<string, string> = {}, stdin = ''): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [HELEN_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(stdin);
+  return child;
+}
+
+/** Waits for the child to exit: its exit code, stdout and stderr. */
+export async function processResult(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, out, err };
 }

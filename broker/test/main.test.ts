@@ -1,27 +1,11 @@
 /** `helen broker` as a real process: prints where it listens, serves, exits 0 on SIGTERM. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
+import { processResult, spawnHelen } from './helpers';
 
-const helen = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return spawn(process.execPath, [helen, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function collect(child: ReturnType<typeof run>) {
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, out, err };
-}
+const run = (args: string[], env: Record<string, string> = {}) => spawnHelen(args, env);
+const collect = processResult;
 
 describe('helen broker', () => {
   it('--help lists every variable', async () => {

@@ -61,7 +61,7 @@ describe('edge configuration', () => {
     expect(() => edgeConfigFromEnv({ HELEN_DECISION_MIN_CONSECUTIVE: '8' })).toThrow(/HELEN_DECISION_MIN_CONSECUTIVE: must not exceed HELEN_DECISION_SMOOTH_WINDOW/);
     // The decision table's rules hold on their own too.
     expect(() => decisionSettings.parse({ HELEN_DECISION_PROB_EXIT: '0.99' })).toThrow(/PROB_EXIT: must not exceed/);
-    expect(edgeConfigFromEnv({ HELEN_EDGE_SOURCE: 'replay', HELEN_EDGE_REPLAY_FILE: '/tmp/x.jsonl' }).source.replayFile).toBe('/tmp/x.jsonl');
+    expect(edgeConfigFromEnv({ HELEN_EDGE_SOURCE: 'replay', HELEN_EDGE_REPLAY_FILE: 'recordings/x.jsonl' }).source.replayFile).toBe('recordings/x.jsonl');
   });
 
   it('turns the gesture POST off with "off"', () => {

@@ -21,13 +21,13 @@ describe('helen edge (main)', () => {
     await expect(main(['bogus'])).rejects.toThrow(/unknown subcommand "bogus"/);
     await expect(main(['record', '--lable', 'x'])).rejects.toThrow(/unknown option "--lable"/);
     await expect(main(['record', '--label', 'Inicio'])).rejects.toThrow(/--out/);
-    await expect(main(['record', '--out', '/tmp/x.jsonl', '--label'])).rejects.toThrow(/--label needs a value/);
-    await expect(main(['record', '--label', '--out', '/tmp/x.jsonl'])).rejects.toThrow(/--label needs a value/);
+    await expect(main(['record', '--out', 'recordings/x.jsonl', '--label'])).rejects.toThrow(/--label needs a value/);
+    await expect(main(['record', '--label', '--out', 'recordings/x.jsonl'])).rejects.toThrow(/--label needs a value/);
     await expect(main(['run', '--frames', '3'])).rejects.toThrow(/run takes no arguments/);
     await expect(main(['record', 'extra', '--label', 'Inicio'])).rejects.toThrow(/unexpected argument "extra"/);
     process.env.HELEN_EDGE_SOURCE = 'synthetic';
     process.env.HELEN_LOG_LEVEL = 'silent';
-    await expect(main(['record', '--label', 'Hola', '--out', '/tmp/x.jsonl'])).rejects.toThrow(/"Hola" is not one of the model's classes/);
+    await expect(main(['record', '--label', 'Hola', '--out', 'recordings/x.jsonl'])).rejects.toThrow(/"Hola" is not one of the model's classes/);
   });
 
   it('refuses bad settings before doing anything', async () => {

@@ -22,9 +22,9 @@ describe('chromium flags', () => {
     for (const flag of ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream']) expect(base).toContain(flag);
     expect(base.some((a) => a.startsWith('--use-file-for-fake-video-capture'))).toBe(false);
-    const fake = chromiumArgs({ mode: 'headless', fakeVideoPath: '/tmp/x.mjpeg' });
+    const fake = chromiumArgs({ mode: 'headless', fakeVideoPath: 'clips/x.mjpeg' });
     expect(fake).toContain('--use-fake-device-for-media-stream');
-    expect(fake).toContain('--use-file-for-fake-video-capture=/tmp/x.mjpeg');
+    expect(fake).toContain('--use-file-for-fake-video-capture=clips/x.mjpeg');
     const kiosk = chromiumArgs({ mode: 'kiosk', gpu: true });
     expect(kiosk).toContain('--kiosk');
     expect(kiosk).not.toContain('--headless');
