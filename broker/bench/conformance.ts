@@ -1,5 +1,5 @@
 /**
- * Cost of the MQTT 3.1.1 conformance checks (src/protocol/conformance.ts): N QoS 0 and N QoS 1
+ * Cost of the MQTT 3.1.1 conformance checks (src/protocol/conformance.ts, delivery.ts): N QoS 0 and N QoS 1
  * messages, one publisher and one subscriber (mqtt.js, same process), through our broker with
  * the checks on and off, alternating rounds; prints the median msg/s and µs/msg per case, then
  * the cost of checkPacket() alone on a PUBLISH. Not a gate; numbers for notes.
@@ -8,6 +8,7 @@
 import mqtt from 'mqtt';
 import { createBroker } from '../src/broker';
 import { checkPacket } from '../src/protocol/conformance';
+import { grantedQos } from '../src/protocol/delivery';
 
 const N = Number(process.argv[2] ?? 20000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -62,3 +63,12 @@ const t0 = process.hrtime.bigint();
 for (let i = 0; i < M; i++) if (checkPacket(packet, raw)) sink++;
 const ns = Number(process.hrtime.bigint() - t0) / M;
 console.log(`checkPacket(PUBLISH) alone: ${ns.toFixed(1)} ns/packet${sink ? ' (unexpected refusal)' : ''}`);
+
+// The delivery fix's walk (src/protocol/delivery.ts) for a subscriber with three filters.
+const subscriptions = { 'helen/v1/devices/dev1/predictions': { qos: 1 }, 'helen/v1/workers/+/status': { qos: 1 }, 'helen/v1/models/#': { qos: 1 } };
+let granted = 0;
+for (let i = 0; i < M; i++) granted += grantedQos(subscriptions, 'helen/v1/devices/dev1/predictions') ?? 0;
+const t1 = process.hrtime.bigint();
+for (let i = 0; i < M; i++) granted += grantedQos(subscriptions, 'helen/v1/devices/dev1/predictions') ?? 0;
+const nsGranted = Number(process.hrtime.bigint() - t1) / M;
+console.log(`grantedQos(3 subscriptions) alone: ${nsGranted.toFixed(1)} ns/delivery${granted === 2 * M ? '' : ' (unexpected result)'}`);

@@ -15,6 +15,7 @@ import { createPersistence, type PersistenceConfig } from './persistence';
 import { BrokerMetrics, serveMetrics } from './metrics';
 import { startSysTopics } from './sys-topics';
 import { installConformanceChecks } from './protocol/conformance';
+import { installDeliveryFixes } from './protocol/delivery';
 import { closeServer, listen } from './listen';
 
 export type { TlsListenerConfig } from './tls';
@@ -107,7 +108,10 @@ export function createBroker(config: BrokerConfig): HelenBroker {
     authorizeForward: (_client, packet) => (shared.isShareTopic(packet.topic) ? null : packet),
   });
   // Refuses what MQTT 3.1.1 says must be refused before aedes sees it (issue 10).
-  if (config.conformanceChecks !== false) installConformanceChecks(aedes);
+  if (config.conformanceChecks !== false) {
+    installConformanceChecks(aedes);
+    installDeliveryFixes(aedes);
+  }
   shared.attach(aedes);
   metrics.attach(aedes);
   limits.countWith((reason) => metrics.refused(reason));

@@ -161,10 +161,8 @@ describe.each(brokerKinds())('%s: MQTT 3.1.1 behaviour', (kind) => {
       expect(await quiet(s, 1)).toBe(true);
       expect(await s.stillOpen()).toBe(true);
     });
-    // KNOWN AEDES DEVIATION (not fixed in issue 10, outbound side): aedes 1.2 resends the
-    // unacknowledged message with its original packet id but DUP 0 ([MQTT-3.3.1-1] wants 1).
-    // Marked as an expected failure on aedes so that a fix shows up; Mosquitto sets DUP.
-    (kind === 'aedes' ? test.fails : test)('QoS 1 out: an unacknowledged message is resent with DUP to a reconnecting persistent session [MQTT-4.4.0-1]', async () => {
+    // aedes 1.2 alone resends with DUP 0; broker/src/protocol/delivery.ts fixes it.
+    test('QoS 1 out: an unacknowledged message is resent with DUP to a reconnecting persistent session [MQTT-4.4.0-1]', async () => {
       const t = `beh/${uniqueId()}/redeliver`;
       const id = uniqueId('persist');
       const s = await client({ clientId: id, clean: false });
@@ -272,10 +270,9 @@ describe.each(brokerKinds())('%s: MQTT 3.1.1 behaviour', (kind) => {
       expect(mine(all)).toContain(`x/beh/${tag}`);
       expect(mine(all)).not.toContain(`$beh/${tag}`);
     });
-    // KNOWN AEDES DEVIATION (not fixed in issue 10): aedes 1.2 delivers one copy at the QoS of
-    // whichever matching subscription it meets first (here QoS 0), not the maximum. Marked as
-    // an expected failure on aedes so that a fix shows up.
-    (kind === 'aedes' ? test.fails : test)('overlapping subscriptions: delivered at the highest granted QoS [MQTT-3.3.5-1]', async () => {
+    // aedes 1.2 alone sends one copy at the QoS of whichever matching subscription it meets
+    // first (here QoS 0); broker/src/protocol/delivery.ts fixes it.
+    test('overlapping subscriptions: delivered at the highest granted QoS [MQTT-3.3.5-1]', async () => {
       // The spec allows one copy or one per matching subscription; aedes sends one,
       // Mosquitto (allow_duplicate_messages true, the 2.1 default) one per subscription.
       const base = `beh/${uniqueId()}`;
@@ -289,6 +286,19 @@ describe.each(brokerKinds())('%s: MQTT 3.1.1 behaviour', (kind) => {
       expect(Math.max(...copies.map((p) => p.qos))).toBe(1);
       expect(got[0]?.payload).toBe('o');
       for (const p of copies) if (p.qos > 0) c.send(ackPacket(0x40, p.messageId!));
+    });
+    test('a wildcard subscription caps the delivered QoS at the granted one [MQTT-3.8.4-6]', async () => {
+      const base = `beh/${uniqueId()}`;
+      const c = await client();
+      await subscribe(c, [`${base}/+`, 1]);
+      const p = await client();
+      p.send(publishPacket(`${base}/t`, 'q2', { qos: 2, messageId: 5 }));
+      expect((await p.next(0x5)).body.readUInt16BE(0)).toBe(5);
+      p.send(ackPacket(0x62, 5));
+      await p.next(0x7);
+      const got = (await received(c, 1))[0]!;
+      expect(got).toMatchObject({ payload: 'q2', qos: 1 });
+      c.send(ackPacket(0x40, got.messageId!));
     });
     test('UNSUBSCRIBE stops delivery; UNSUBACK also for a filter never subscribed [MQTT-3.10.4-5]', async () => {
       const t = `beh/${uniqueId()}/u`;
