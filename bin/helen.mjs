@@ -22,6 +22,13 @@ if (!name || name === '--help' || name === '-h' || !(name in commands)) {
 }
 
 register();
+// Started by a supervisor with an IPC channel (the `npm start` stack does this): when that
+// channel closes, the supervisor is gone (even by SIGKILL), so stop the way SIGTERM does
+// instead of running on as an orphan. unref: the channel alone must not keep us alive.
+if (process.channel) {
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
 const entry = await import(new URL(commands[name][0], import.meta.url).href);
 try {
   const code = await entry.main(rest);

@@ -53,9 +53,11 @@ export class SupervisedChild {
     this.startedAt = Date.now();
     // Own process group (detached): a terminal's Ctrl-C reaches only the supervisor, which
     // then stops the children in order (facade, workers, broker last so workers can drain).
+    // The IPC channel is only a lifeline: when the supervisor dies, even by SIGKILL, the child
+    // sees it close and stops itself (bin/helen.mjs), so nothing is left running as an orphan.
     const proc = spawn(process.execPath, [HELEN_BIN, this.spec.command], {
       env: this.spec.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
     });
     this.proc = proc;
