@@ -1,10 +1,15 @@
 /** The services' pino logger: one place that keeps secrets out of every log line. */
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel } from './settings/common';
 
 /** Paths a config may carry a secret in, wherever a service logs it. */
 export const REDACTED_PATHS = ['password', '*.password', 'config.mqtt.password', 'mqtt.password', 'settings.password'];
 
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, options: LoggerOptions = {}): Logger {
-  return pino({ level, base: { pid: process.pid, ...base }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...options });
+/**
+ * `destination` defaults to stdout; a command whose stdout is its output (`helen monitor`)
+ * passes stderr, so log lines never mix into what a script reads.
+ */
+export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const opts: LoggerOptions = { level, base: { pid: process.pid, ...base }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...options };
+  return destination ? pino(opts, destination) : pino(opts);
 }

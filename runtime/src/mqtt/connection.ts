@@ -15,8 +15,11 @@ export type ServiceState = 'online' | 'offline' | 'draining';
 
 export interface RetainedStatus {
   readonly topic: string;
-  /** The JSON body for a state (the last will uses 'offline'). */
-  body(state: ServiceState): Record<string, unknown>;
+  /**
+   * The JSON body for a state (the last will uses 'offline'). Without it the payload is the
+   * bare state word, e.g. `online`: Home Assistant's availability convention.
+   */
+  body?(state: ServiceState): Record<string, unknown>;
 }
 
 export interface MqttConnectionOptions {
@@ -32,6 +35,11 @@ export interface MqttConnectionOptions {
   readonly keepaliveS?: number;
   /** 4 = MQTT 3.1.1 (what the embedded broker's shared subscriptions serve), 5 = MQTT 5. */
   readonly protocolVersion?: 4 | 5;
+  /**
+   * With protocolVersion 5: when the broker refuses MQTT 5 (CONNACK "unacceptable/unsupported
+   * protocol version", e.g. aedes 1.x), connect again at once with 3.1.1 and stay on it.
+   */
+  readonly fallbackTo311?: boolean;
   /**
    * publish() while reconnecting hands the message to mqtt.js, which sends it after the next
    * connect, instead of refusing it (default false: refused, publish() returns false).
@@ -83,6 +91,11 @@ export class MqttConnection {
 
   get connected(): boolean {
     return this.client?.connected === true;
+  }
+
+  /** The MQTT version of the last connect attempt (4 = 3.1.1, 5); undefined before start(). */
+  get protocolVersion(): number | undefined {
+    return this.client?.options.protocolVersion;
   }
 
   /** Successful connects so far (0 until the broker first answered). */
@@ -169,7 +182,9 @@ export class MqttConnection {
       o.log.debug({ nextDelayMs: this.reconnectMs }, 'reconnecting to the MQTT broker');
     });
     client.on('offline', () => o.log.warn({ url: this.safeUrl }, 'MQTT broker unreachable; retrying'));
-    client.on('error', (err) => o.log.warn({ err: err.message, url: this.safeUrl }, 'MQTT client error'));
+    client.on('error', (err) => {
+      if (!this.fellBackTo311(client, err)) o.log.warn({ err: err.message, url: this.safeUrl }, 'MQTT client error');
+    });
     client.on('end', () => this.firstReady?.reject(new Error('stopped before the MQTT broker was reached')));
   }
 
@@ -228,6 +243,22 @@ export class MqttConnection {
     if (!client.disconnected) client.end(true);
   }
 
+  /**
+   * A broker that speaks only 3.1.1 answers an MQTT 5 CONNECT with return code 1 (3.1.1's
+   * "unacceptable protocol version") or reason code 0x84 (MQTT 5's "unsupported protocol
+   * version"); mqtt.js then stops reconnecting, so the retry with 3.1.1 is started here.
+   */
+  private fellBackTo311(client: MqttClient, err: Error): boolean {
+    const code = (err as { code?: unknown }).code;
+    if (this.opts.fallbackTo311 !== true || client.options.protocolVersion !== 5 || (code !== 1 && code !== 0x84)) return false;
+    client.options.protocolVersion = 4;
+    this.opts.log.info({ url: this.safeUrl }, 'the MQTT broker refused MQTT 5: connecting with MQTT 3.1.1');
+    setImmediate(() => {
+      if (!this.stopped && this.client === client) client.reconnect();
+    });
+    return true;
+  }
+
   private onConnected(client: MqttClient): void {
     // Small packets back to back: without this, Nagle's algorithm holds a PUBLISH written
     // right after the peer's PUBACK until its delayed ACK (~40 ms per QoS 1 leg).
@@ -272,6 +303,7 @@ export class MqttConnection {
 }
 
 function statusPayload(status: RetainedStatus, state: ServiceState): Buffer {
+  if (!status.body) return Buffer.from(state);
   return Buffer.from(JSON.stringify({ ...status.body(state), state, ts: Date.now() }));
 }
 
