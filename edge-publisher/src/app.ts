@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { createLogger } from '@helen/runtime';
 import type { EdgeConfig, EdgeEnvSource } from './config';
+import { HomeAssistantBridge } from './home-assistant/bridge';
+import { EdgeMetrics, type EdgeSnapshot } from './metrics';
 import { modelInfoFromMetadata, type ModelInfo } from './model-info';
 import { MqttLink } from './mqtt/link';
 import { EdgePipeline } from './pipeline/pipeline';
@@ -48,11 +50,16 @@ export interface Edge {
   readonly pipeline: EdgePipeline | undefined;
   readonly ui: UiServer | undefined;
   readonly link: MqttLink | undefined;
+  /** The Home Assistant connection (set after start() when HELEN_HA_MQTT_URL is set). */
+  readonly homeAssistant: HomeAssistantBridge | undefined;
   readonly source: LandmarkSource | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): EdgeStatus;
+  /** The JSON summary (GET /metrics.json). */
   metrics(): Record<string, unknown>;
+  /** Prometheus metrics (GET /metrics of the UI server). */
+  readonly prometheus: EdgeMetrics;
 }
 
 /** True when the gesture URL is this edge's own UI server (then events go in-process, not over HTTP to ourselves). */
@@ -80,6 +87,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
   let mqttPredictor: MqttPredictor | undefined;
   let httpPredictor: HttpPredictor | undefined;
   let model: ModelInfo | undefined;
+  let homeAssistant: HomeAssistantBridge | undefined;
   const sinks: GestureSink[] = [];
   let statsTimer: NodeJS.Timeout | undefined;
   let lastGesture: EdgeDisplayStatus['lastGesture'];
@@ -110,6 +118,20 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       sinks: Object.fromEntries(sinks.map((s) => [s.name, (s as { stats?: unknown }).stats])),
     };
   }
+
+  function snapshot(): EdgeSnapshot {
+    return {
+      counters: pipeline?.counters,
+      mqttConnected: link?.connected ?? false,
+      workersOnline: link?.workersOnline ?? null,
+      fallbackActive: router?.fallbackActive ?? false,
+      served: router?.stats.served,
+      switchesToFallback: router?.stats.switchesToFallback ?? 0,
+      switchesToCloud: router?.stats.switchesToCloud ?? 0,
+      sseClients: ui?.sseClients ?? 0,
+    };
+  }
+  const prometheus = new EdgeMetrics(snapshot);
 
   function display(): void {
     if (!source || !displaysStatus(source)) return;
@@ -155,21 +177,38 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
     }
   }
 
+  /** The home connection is optional: whatever goes wrong with it is logged, never fatal to the edge. */
+  function startHomeAssistant(info: ModelInfo): HomeAssistantBridge | undefined {
+    const ha = config.homeAssistant;
+    if (ha.url === undefined) return undefined;
+    try {
+      const bridge = new HomeAssistantBridge({ settings: { ...ha, url: ha.url }, deviceId: config.deviceId, labels: info.labels, modelId: info.modelId },
+        log.child({ module: 'home-assistant' }));
+      bridge.start();
+      return bridge;
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'Home Assistant connection not started');
+      return undefined;
+    }
+  }
+
   return {
     config,
     get pipeline() { return pipeline; },
     get ui() { return ui; },
     get link() { return link; },
+    get homeAssistant() { return homeAssistant; },
     get source() { return source; },
     status,
     metrics,
+    prometheus,
     async start() {
       if (started) throw new Error('edge already started');
       started = true;
       if (config.ui.enabled) {
         ui = new UiServer({
           host: config.ui.host, port: config.ui.port, staticDir: deps.uiStaticDir ?? config.ui.staticDir, plugins: deps.uiPlugins ?? [],
-          health: () => ({ ...status() }), metrics,
+          health: () => ({ ...status() }), metrics, prometheus,
         }, log);
       }
       source ??= await createSource(config, { log: log.child({ module: 'source' }), env: deps.env ?? {} });
@@ -218,12 +257,17 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
         const u = ui;
         sinks.push({ name: 'ui', send: (e) => u.broadcast(e) });
       }
+      homeAssistant = startHomeAssistant(model);
+      if (homeAssistant) sinks.push(homeAssistant);
       pipeline = new EdgePipeline({
         model, decision: config.decision, stride: config.stride, deviceId: config.deviceId, sessionId: config.sessionId,
         predictor: router, sinks, log: log.child({ module: 'pipeline' }),
       });
       pipeline.onPrediction(() => display());
+      prometheus.knowGestures(model.labels);
+      pipeline.timings.onSample((hop, ms) => prometheus.observeHop(hop, ms));
       pipeline.onEvent((e) => {
+        prometheus.gestureFired(e.gesture);
         lastGesture = { label: e.gesture, score: e.score, at: e.timestamp };
         display();
       });

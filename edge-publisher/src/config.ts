@@ -10,6 +10,7 @@ import {
   defineSettings, logLevelSetting, mqttClientSettings, setting, topicPrefixSetting, type ConfigOf, type EnvSource,
 } from '@helen/runtime';
 import { decisionSettings } from './decision/settings';
+import { homeAssistantSettings } from './home-assistant/settings';
 
 export const SOURCE_KINDS = ['camera', 'replay', 'synthetic'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -133,6 +134,8 @@ export const edgeSettings = defineSettings({
     port: setting.port('HELEN_EDGE_UI_PORT', 'port of the built-in UI backend (the original Flask one used 5000)', 5000),
     staticDir: setting.optionalString('HELEN_EDGE_UI_STATIC_DIR', 'folder served at / by the built-in UI backend (e.g. the original Helen frontend)'),
   },
+  /** The optional second MQTT connection, to the home broker, for Home Assistant. */
+  homeAssistant: homeAssistantSettings,
   sessionId: setting.custom('HELEN_EDGE_SESSION_ID', 'session_id of gesture events (default: random per start)', (r) => r, () => randomUUID().replace(/-/g, '')),
   statsIntervalMs: setting.secondsAsMs('HELEN_EDGE_STATS_INTERVAL', 'seconds between per-hop timing summaries in the log (0 = off)', 30, { min: 0 }),
   decision: decisionSettings,

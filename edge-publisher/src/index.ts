@@ -19,7 +19,11 @@ export type { Predictor, PredictOutcome, PredictionResult, ServedBy } from './pr
 export { HttpGestureSink } from './sinks/http-sink';
 export { MqttGestureSink } from './sinks/mqtt-sink';
 export type { GestureSink } from './sinks/types';
+export { HomeAssistantBridge, type HomeAssistantBridgeOptions, type HomeAssistantStats } from './home-assistant/bridge';
+export { homeAssistantSettings, type HomeAssistantSettings } from './home-assistant/settings';
+export { discoveryMessages, eventEntityConfig, deviceTriggerConfig, type DiscoveryInput, type DiscoveryMessage } from './home-assistant/discovery';
 export { UiServer, type UiPlugin, type UiServerOptions } from './ui/server';
+export { EdgeMetrics, type EdgeSnapshot } from './metrics';
 export { record, checkRecordLabel, type RecordOptions, type RecordResult } from './record';
 export type { ModelInfo } from './model-info';
 export { displaysStatus, type LandmarkSource, type EdgeDisplayStatus, type DisplaysStatus } from './sources/source';

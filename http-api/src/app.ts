@@ -6,7 +6,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { createLogger } from '@helen/runtime';
 import type { ApiConfig } from './config';
+import { registerDocs } from './docs/plugin';
 import { installErrorHandlers } from './http-errors';
+import { ApiMetrics, metricsRoute } from './metrics';
 import { createMqttLink, type MqttLink } from './mqtt/link';
 import { predictRoute } from './routes/predict';
 import { statusRoutes } from './routes/status';
@@ -21,6 +23,8 @@ export interface ApiDeps {
 export interface Api {
   readonly app: FastifyInstance;
   readonly link: MqttLink;
+  /** Prometheus metrics, served on GET /metrics. */
+  readonly metrics: ApiMetrics;
   /** Starts the MQTT link (in the background) and the HTTP listener. */
   start(): Promise<{ url: string; port: number }>;
   /** Settles every pending request (503), closes HTTP and MQTT. Idempotent. */
@@ -29,7 +33,11 @@ export interface Api {
 
 export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
   const logger = deps.logger ?? createLogger(config.logLevel, { name: 'http-api' });
-  const link = createMqttLink(config, { log: logger.child({ module: 'mqtt' }), instanceId: deps.instanceId });
+  const metrics = new ApiMetrics();
+  const link = createMqttLink(config, {
+    log: logger.child({ module: 'mqtt' }), instanceId: deps.instanceId, onRoundTrip: (ms, outcome) => metrics.observeRoundTrip(ms, outcome),
+  });
+  metrics.attach(link);
   const app = Fastify({
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: logger as FastifyBaseLogger,
@@ -42,13 +50,19 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
   // Only JSON bodies: text/plain would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app, config.bodyLimit);
-  statusRoutes(app, link);
-  predictRoute(app, link);
+  registerDocs(app);
+  // Once the docs plugin has loaded: @fastify/swagger only sees routes added after it.
+  app.after(() => {
+    statusRoutes(app, link);
+    predictRoute(app, link);
+    metricsRoute(app, metrics);
+  });
 
   let stopped: Promise<void> | undefined;
   return {
     app,
     link,
+    metrics,
     async start() {
       link.start();
       await app.listen({ host: config.host, port: config.port });

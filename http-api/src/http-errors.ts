@@ -2,18 +2,50 @@
  * Every error leaves as the original server's `{"error": "..."}` body, never Fastify's
  * default `{statusCode, code, error, message}` shape.
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from './errors';
 import { describeValidationError, type AjvLikeError } from './validation-messages';
 
 export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
-  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+  app.setErrorHandler(async (err: FastifyError | ApiError, req, reply) => {
     const { status, message } = describe(err, bodyLimit);
+    if (status === 413) await discardRest(req.raw);
     if (status >= 500 && !(err instanceof ApiError)) req.log.error({ err }, 'request failed');
     else req.log.debug({ status, message }, 'request refused');
     return reply.code(status).send({ error: message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url}` }));
+}
+
+/**
+ * How much of an oversized body is read and thrown away before the 413 goes out. Fastify
+ * refuses at the limit and Node then closes the socket while the client is still sending:
+ * a client that writes its whole body before reading (Python http.client / requests, curl
+ * past ~32 MiB) got a broken pipe instead of the 413 (found by test/fuzz). Past these caps
+ * the 413 is sent anyway, so a client cannot hold the server with an endless body.
+ */
+export const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+export const DISCARD_MAX_MS = 10_000;
+
+/** Reads the rest of the request body into nothing (bounded); resolves at its end or at a cap. */
+function discardRest(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (): void => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', finish).off('close', finish).off('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > DISCARD_MAX_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DISCARD_MAX_MS);
+    raw.on('data', onData).once('end', finish).once('close', finish).once('error', finish);
+    raw.resume();
+  });
 }
 
 function describe(err: FastifyError | ApiError, bodyLimit: number): { status: number; message: string } {

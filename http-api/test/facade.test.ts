@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
 import { createApi, apiConfig, type Api } from '../src/index';
-import { clearRetained, fakeMetadata, startFakeWorker, FAKE_FEATURE_DIM, type FakeWorker } from './helpers/fake-worker';
+import { fakeMetadata, startFakeWorker, FAKE_FEATURE_DIM, type FakeWorker } from './helpers/fake-worker';
 import { postJson, request, waitFor, window } from '@helen/runtime/testing';
 
 const F = FAKE_FEATURE_DIM;
@@ -208,24 +208,49 @@ describe.each(brokerKinds())('facade over %s', (kind) => {
     expect(api.link.stats().pending).toBe(0);
   });
 
-  it('a crashed worker turns in-flight and new requests into 503 at once, never a hang', async () => {
+  it('a crashed worker: in-flight and new requests wait for the next worker and are answered (no 503 while the deadline lasts)', async () => {
     worker.behave(() => ({ kind: 'silent' }));
     const seenBefore = worker.seen.length;
     const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
     await waitFor('the request at the worker', () => (worker.seen.length > seenBefore ? true : undefined));
     worker.crash();
-    const res = await inFlight;
-    // 503 (from the last will), not the 504 the timeout would give.
-    expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: 'no inference worker online' });
-    expect((await postJson(`${url}/predict`, { sequence: window(3, F) })).status).toBe(503);
+    await waitFor('/health sees no worker', async () => ((await request(`${url}/health`)).status === 503 ? true : undefined));
     const health = await request(`${url}/health`);
-    expect(health.status).toBe(503);
     expect(health.body).toEqual({ status: 'unavailable', reason: 'no inference worker online', broker: 'connected', workers: 0 });
-    // A new worker brings it back.
+    // A request made while no worker is online waits too.
+    const madeWhileDown = postJson(`${url}/predict`, { sequence: window(3, F, 1) });
+    await new Promise((r) => setTimeout(r, 200));
+    // A new worker answers both, within their deadline.
     worker = await startFakeWorker(broker.url);
+    const [a, b] = await Promise.all([inFlight, madeWhileDown]);
+    expect(a.status, a.text).toBe(200);
+    expect(b.status, b.text).toBe(200); // a 504 had the deadline passed
     await waitFor('/health ok again', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
-    expect((await postJson(`${url}/predict`, { sequence: window(3, F) })).status).toBe(200);
+  });
+});
+
+describe.each(brokerKinds())('facade with no worker coming back over %s', (kind) => {
+  it('a request waits until its deadline, then gets 503 saying no worker came', async () => {
+    const broker = await startTestBroker(kind);
+    let worker = await startFakeWorker(broker.url);
+    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 1500 }));
+    try {
+      const { url } = await api.start();
+      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+      worker.crash();
+      await waitFor('/health sees no worker', async () => ((await request(`${url}/health`)).status === 503 ? true : undefined));
+      const t0 = Date.now();
+      const res = await postJson(`${url}/predict`, { sequence: window(3, F) });
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'no inference worker online (waited 1500 ms for one)' });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+      worker = await startFakeWorker(broker.url);
+      await waitFor('/predict ok again', async () => ((await postJson(`${url}/predict`, { sequence: window(3, F) })).status === 200 ? true : undefined));
+    } finally {
+      await api.stop();
+      await worker.stop().catch(() => {});
+      await broker.stop();
+    }
   });
 });
 
@@ -238,7 +263,7 @@ describe.each(brokerKinds())('facade when the %s broker goes away', (kind) => {
   beforeAll(async () => {
     broker = await startTestBroker(kind);
     worker = await startFakeWorker(broker.url);
-    api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 10_000 }));
+    api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 2000 }));
     url = (await api.start()).url;
     await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
   });
@@ -249,19 +274,21 @@ describe.each(brokerKinds())('facade when the %s broker goes away', (kind) => {
     await broker?.stop();
   });
 
-  it('503 for in-flight and new requests, /health says why', async () => {
+  it('in-flight and new requests wait for the broker until their deadline (then 503, not at once); /health says why', async () => {
     worker.behave(() => ({ kind: 'silent' }));
     const seenBefore = worker.seen.length;
     const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
     await waitFor('the request at the worker', () => (worker.seen.length > seenBefore ? true : undefined));
-    await clearRetained(broker.url, []).catch(() => {});
     await broker.stop();
-    const res = await inFlight;
-    expect(res.status).toBe(503);
-    expect((await postJson(`${url}/predict`, { sequence: window(3, F) })).status).toBe(503);
+    await waitFor('/health sees the broker gone', async () => ((await request(`${url}/health`)).status === 503 ? true : undefined));
     const health = await request(`${url}/health`);
-    expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ status: 'unavailable', reason: 'MQTT broker unreachable', broker: 'disconnected' });
+    const t0 = Date.now();
+    const madeWhileDown = await postJson(`${url}/predict`, { sequence: window(3, F) });
+    expect(madeWhileDown.status, madeWhileDown.text).toBe(503);
+    expect(madeWhileDown.body).toEqual({ error: 'MQTT broker unreachable (waited 2000 ms for it)' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+    expect((await inFlight).status).toBe(503);
   });
 });
 

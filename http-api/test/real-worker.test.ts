@@ -96,7 +96,7 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
     expect(after.largestBatch).toBeGreaterThan(1); // the worker batched the burst
   });
 
-  it('a killed worker process turns an in-flight /predict into 503 at once; a stopped one too', async () => {
+  it('a killed worker process costs no request: in-flight /predict requests wait and the next worker answers them', async () => {
     // A second, real worker process, then the in-process one drains and leaves.
     const proc = spawnWorkerProcess({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'info', HELEN_MODEL_PATHS: MODEL_PATH });
     await proc.ready;
@@ -110,13 +110,16 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
     const t0 = Date.now();
     const burst = Array.from({ length: 20 }, (_, i) => postJson(`${url}/predict`, sample(100 + i, 30, meta.feature_dim)));
     proc.child.kill('SIGKILL');
-    const statuses = (await Promise.all(burst)).map((r) => r.status);
-    // Each either made it before the kill (200) or failed fast (503), never a 504 timeout.
-    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
-    const after = await postJson(`${url}/predict`, sample(8, 30, meta.feature_dim));
-    expect(after.status).toBe(503);
-    expect(after.body).toEqual({ error: 'no inference worker online' });
+    await waitFor('no worker', async () => ((await request(`${url}/health`)).body as { workers: number }).workers === 0 ? true : undefined);
+    // A request made while no worker is online waits as well.
+    const duringOutage = postJson(`${url}/predict`, sample(8, 30, meta.feature_dim));
+    // The next worker (in-process: it starts within the 5 s deadline even on a busy machine).
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH }));
+    await worker.start();
+    const statuses = (await Promise.all([...burst, duringOutage])).map((r) => r.status);
+    // Each made it before the kill or was answered by the next worker: no 503, no 504.
+    expect(statuses.every((s) => s === 200)).toBe(true);
     expect(api.link.stats().pending).toBe(0);
-    console.log(`[${kind}] killed worker: 20 in-flight /predict settled in ${Date.now() - t0} ms (${statuses.filter((s) => s === 503).length} x 503)`);
+    console.log(`[${kind}] killed worker: 21 /predict answered by the next worker, the last ${Date.now() - t0} ms after the kill`);
   }, 60_000);
 });

@@ -17,6 +17,14 @@ export function defaultWorkerId(): string {
 
 const INFERENCE_THREADS: readonly InferenceThread[] = ['worker-thread', 'main'];
 
+/** HELEN_WORKER_HTTP_PORT: unset or `off` = no listener; 0 picks a free port (tests). */
+function parseHttpPort(raw: string): number | undefined {
+  if (raw.toLowerCase() === 'off') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`must be a port 0-65535 or "off" (got "${raw}")`);
+  return n;
+}
+
 export const workerSettings = defineSettings({
   logLevel: logLevelSetting,
   topicPrefix: topicPrefixSetting,
@@ -33,6 +41,13 @@ export const workerSettings = defineSettings({
   ort: {
     intraOpThreads: setting.int('HELEN_ORT_INTRA_OP_THREADS', 'ONNX Runtime intra-op threads (0 = ONNX Runtime decides)', 1, { min: 0, max: 256 }),
     spinning: setting.bool('HELEN_ORT_SPINNING', 'let ONNX Runtime threads spin-wait between ops (burns CPU when idle)', false),
+  },
+  /** GET /metrics and GET /health; off unless a port is given (see http-server.ts). */
+  http: {
+    port: setting.custom<number | undefined>('HELEN_WORKER_HTTP_PORT',
+      'port of the worker\'s GET /metrics (Prometheus) and GET /health listener (unset or off = none, 0 = a free port)', parseHttpPort, undefined),
+    // Loopback like the broker's /metrics: nothing but a local scraper needs it; a container sets 0.0.0.0.
+    host: setting.string('HELEN_WORKER_HTTP_HOST', 'bind address of the /metrics and /health listener', '127.0.0.1'),
   },
   /** Where InferenceSession.run() executes inside the worker process (see README). */
   inferenceThread: setting.oneOf('HELEN_WORKER_INFERENCE_THREAD', 'where InferenceSession.run() executes: a worker_threads thread or the main event loop', INFERENCE_THREADS, 'worker-thread'),

@@ -9,6 +9,7 @@ import { scoreBatch, type LoadedModel, type RowScores } from '@helen/model-runti
 import type { ErrorCode } from '@helen/schemas';
 import type { BatchQueueOptions } from './batch-queue';
 import { intake, type QoS, type WorkItem } from './intake';
+import type { WorkerMetrics } from './metrics';
 import { errorReply, predictReply, round3, type ReplyTarget } from './replies';
 import { Scheduler } from './scheduler';
 import type { WorkerStats } from './stats';
@@ -23,6 +24,8 @@ export interface RequestHandlerOptions {
   /** The worker's counters, updated in place. */
   readonly counters: WorkerStats;
   readonly log: Logger;
+  /** Durations and batch sizes for /metrics (metrics.ts); counters come from `counters`. */
+  readonly observe: Pick<WorkerMetrics, 'observeBatch' | 'observeRequest'>;
   /** Publishes a reply, fire and forget (counts its own failures). */
   publish(topic: string, payload: Buffer, qos: QoS): void;
 }
@@ -61,6 +64,7 @@ export class RequestHandler {
         return;
       case 'accepted':
         if (this.closed) {
+          counters.refusedShuttingDown++;
           this.replyError(got.item, 'unavailable', `worker ${id} is shutting down`);
           return;
         }
@@ -109,6 +113,7 @@ export class RequestHandler {
     }
     const facts = { worker: this.o.workerId, metadata: model.metadata, batchSize: batch.length, inferenceMs: round3(performance.now() - t0) };
     counters.inFlight = 0;
+    this.o.observe.observeBatch(batch.length, facts.inferenceMs);
     const now = Date.now();
     batch.forEach((item, row) => {
       // Never answer late: a reply the caller has given up on only adds load.
@@ -118,6 +123,7 @@ export class RequestHandler {
       }
       counters.replied++;
       this.o.publish(item.replyTo, predictReply(item, scores[row] as RowScores, facts), item.qos);
+      this.o.observe.observeRequest(performance.now() - item.receivedMono);
     });
   }
 }

@@ -13,6 +13,8 @@ export interface WorkerStats {
   /** Past the deadline on arrival, in the queue or after inference: dropped, never answered late. */
   droppedDeadline: number;
   internalErrors: number;
+  /** Requests delivered after the drain, answered `unavailable`. */
+  refusedShuttingDown: number;
   publishErrors: number;
   batches: number;
   /** Requests run through the model (sum of batch sizes). */
@@ -27,7 +29,7 @@ export interface WorkerStats {
 export function emptyStats(): WorkerStats {
   return {
     received: 0, replied: 0, errorReplies: 0, invalid: 0, queueFull: 0, droppedNoReplyTo: 0,
-    droppedDeadline: 0, internalErrors: 0, publishErrors: 0, batches: 0, batchedRequests: 0,
+    droppedDeadline: 0, internalErrors: 0, refusedShuttingDown: 0, publishErrors: 0, batches: 0, batchedRequests: 0,
     largestBatch: 0, queued: 0, inFlight: 0,
   };
 }

@@ -8,7 +8,9 @@ import { loadModel, type LoadedModel, type OpenEngine } from '@helen/model-runti
 import { createLogger, MqttConnection, type RunnableService } from '@helen/runtime';
 import { createTopics } from '@helen/schemas';
 import type { WorkerConfig } from './config';
+import { serveWorkerHttp, type WorkerHealth, type WorkerHttpServer } from './http-server';
 import type { QoS } from './intake';
+import { WorkerMetrics } from './metrics';
 import { RequestHandler } from './requests';
 import { emptyStats, type WorkerStats } from './stats';
 
@@ -32,6 +34,10 @@ export interface Worker extends RunnableService {
   /** Resolves with 1 if the inference engine dies (the worker is then stopping by itself); else never. */
   readonly ended: Promise<number>;
   stats(): WorkerStats;
+  /** Prometheus metrics (served on GET /metrics when HELEN_WORKER_HTTP_PORT is set). */
+  readonly metrics: WorkerMetrics;
+  /** The bound port of the /metrics and /health listener, once started; undefined when off. */
+  readonly httpPort: number | undefined;
 }
 
 /** Bound on each shutdown step, so a dead broker cannot hold the process forever. */
@@ -83,6 +89,19 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
     log.info({ url: connection.safeUrl, subscription, model: model.metadata.model_id, inference: model.engine.kind }, 'worker ready');
   });
 
+  const stats = (): WorkerStats => ({ ...counters, queued: handler?.queued ?? 0 });
+  const metrics = new WorkerMetrics({ stats, connected: () => connection.connected, model: () => model?.metadata.model_id });
+  let http: WorkerHttpServer | undefined;
+
+  function health(): WorkerHealth {
+    let reason: string | undefined;
+    if (state !== 'running') reason = `worker ${state}`;
+    else if (!model) reason = 'model not loaded';
+    else if (!connection.connected) reason = 'MQTT broker unreachable';
+    const fields = { worker: id, state, broker: connection.connected ? 'connected' : 'disconnected', model: model?.metadata.model_id, queued: handler?.queued ?? 0 };
+    return { reason, fields };
+  }
+
   function publish(topic: string, payload: Buffer, qos: QoS): void {
     // The connection logs a failed publish; the worker counts it, and one it could not hand over at all.
     const failed = () => counters.publishErrors++;
@@ -96,6 +115,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
     if (state !== 'idle') throw new Error(`worker ${id} already ${state}`);
     state = 'starting';
     try {
+      // First, so /health says 503 (starting) while the model loads and the broker connects.
+      if (config.http.port !== undefined) {
+        http = await serveWorkerHttp(metrics, health, config.http.port, config.http.host);
+        log.info({ host: config.http.host, port: http.port }, 'worker /metrics and /health listening');
+      }
       const loaded = await loadModel(config.modelPaths, config.inferenceThread, config.ort, deps.openEngine);
       if (state !== 'starting') {
         await loaded.engine.close();
@@ -116,6 +140,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
         batching: { maxBatch: config.maxBatch, maxWaitMs: config.maxWaitMs, queueLimit: config.queueLimit },
         counters,
         log,
+        observe: metrics,
         publish,
       });
       await connection.connect();
@@ -142,6 +167,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
     // Publishes 'offline' (retained), then disconnects; each step bounded.
     await connection.stop(STOP_STEP_MS);
     await model?.engine.close();
+    await http?.close();
     state = 'stopped';
     log.info({ stats: { ...counters } }, 'worker stopped');
   }
@@ -168,8 +194,10 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
       stopping ??= shutdown();
       await stopping;
     },
-    stats() {
-      return { ...counters, queued: handler?.queued ?? 0 };
+    stats,
+    metrics,
+    get httpPort() {
+      return http?.port;
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Per-hop timings from each prediction's trace (capture, publish, worker_received,
- * inference_ms, replied, received), summarized as percentiles for the log and /metrics.
+ * inference_ms, replied, received), summarized as percentiles for the log and /metrics.json,
+ * and handed to listeners (the Prometheus histograms of metrics.ts) as they arrive.
  * uplink and downlink compare the Pi's clock with the worker's, so they carry the clock
  * offset between the machines; round_trip (publish -> received) is measured on one clock.
  */
@@ -38,10 +39,17 @@ function percentile(sorted: number[], q: number): number {
 
 export class HopTimings {
   private readonly samples = new Map<Hop, number[]>();
+  private readonly listeners: ((hop: Hop, ms: number) => void)[] = [];
 
   constructor(private readonly keep = 2000) {}
 
+  /** Called with every sample as it is added. */
+  onSample(fn: (hop: Hop, ms: number) => void): void {
+    this.listeners.push(fn);
+  }
+
   add(hop: Hop, ms: number): void {
+    for (const l of this.listeners) l(hop, ms);
     let arr = this.samples.get(hop);
     if (!arr) this.samples.set(hop, (arr = []));
     arr.push(ms);

@@ -5,8 +5,8 @@
  *   `data: <json>` per gesture;
  * - `POST /gestures/gesture-key`: a JSON string ("Inicio") or object, relayed byte for byte;
  * - `GET /health`.
- * Plus `GET /metrics` (per-hop timings, counters) and, when a folder is given, the frontend's
- * static files. Other parts (the camera page) add routes through `plugins`.
+ * Plus `GET /metrics` (Prometheus text), `GET /metrics.json` (per-hop timing percentiles,
+ * counters) and, when a folder is given, the frontend's static files. Other parts (the camera page) add routes through `plugins`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -25,8 +25,10 @@ export interface UiServerOptions {
   plugins?: readonly UiPlugin[];
   /** Body of GET /health besides `status`. */
   health?: () => Record<string, unknown>;
-  /** Body of GET /metrics. */
+  /** Body of GET /metrics.json. */
   metrics?: () => Record<string, unknown>;
+  /** GET /metrics: Prometheus text (metrics.ts); without it the route is absent. */
+  prometheus?: { readonly contentType: string; text(): Promise<string> };
   /** Keep-alive comment interval for SSE clients (ms). */
   keepAliveMs?: number;
 }
@@ -148,7 +150,9 @@ export class UiServer {
     });
 
     app.get('/health', async () => ({ status: 'ok', sse_clients: this.clients.size, relayed: this.relayed, ...(this.opts.health?.() ?? {}) }));
-    app.get('/metrics', async () => this.opts.metrics?.() ?? {});
+    app.get('/metrics.json', async () => this.opts.metrics?.() ?? {});
+    const prometheus = this.opts.prometheus;
+    if (prometheus) app.get('/metrics', async (_req, reply) => reply.type(prometheus.contentType).send(await prometheus.text()));
 
     const dir = this.opts.staticDir;
     if (dir) {

@@ -4,6 +4,7 @@
  * requests (binary, QoS 1) matched to their replies by id (`PendingRequests`).
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { MqttConnection, PendingRequests, ServingView } from '@helen/runtime';
 import { createTopics, decodeReply, encodeRequestBinary, isErrorReply, type FeatureSequence, type ModelMetadata, type PredictResponse } from '@helen/schemas';
@@ -41,9 +42,11 @@ export interface LinkDeps {
   readonly log: Logger;
   /** Unique per process (default: pid + random): the reply topic is {prefix}/api/{instanceId}/replies. */
   readonly instanceId?: string | undefined;
+  /** Told how long each request published over MQTT took to settle, and how (`ok` or the ApiError kind): metrics. */
+  readonly onRoundTrip?: ((ms: number, outcome: string) => void) | undefined;
 }
 
-export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${process.pid}-${randomUUID().slice(0, 8)}` }: LinkDeps): MqttLink {
+export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${process.pid}-${randomUUID().slice(0, 8)}`, onRoundTrip }: LinkDeps): MqttLink {
   const topics = createTopics(config.topicPrefix);
   const predictTopic = topics.predict(config.deviceId);
   const replyTopic = topics.apiReplies(instanceId);
@@ -64,30 +67,56 @@ export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${pro
     timeoutMs: config.timeoutMs,
     retryAfterMs: retryAfterMs(config),
     send(id, payload) {
+      // No broker or no worker right now: the request waits (until its deadline) for both to
+      // be back instead of failing at once; see the workers listener below.
+      if (!connection.connected || serving.onlineIds().length === 0) {
+        waiting.add(id);
+        return;
+      }
       counters.sent++;
       const sent = connection.publish(predictTopic, payload, 1, false, (err) => {
-        pending.fail(id, unavailable(`could not publish the request: ${err.message}`));
+        // Lost with the connection: sent again when the broker and a worker are back.
+        log.debug({ id, err: err.message }, 'request publish failed; it waits for the reconnect');
       });
-      if (!sent) pending.fail(id, unavailable('MQTT broker unreachable'));
+      if (!sent) waiting.add(id);
     },
-    timedOut: () => timedOut(`no reply from an inference worker within ${config.timeoutMs} ms`),
+    // At the deadline: 503 when there is still no broker or no worker to ask (what the
+    // contract says for "no worker online", only no longer before the deadline), else 504.
+    timedOut: () => {
+      if (!connection.connected) return unavailable(`MQTT broker unreachable (waited ${config.timeoutMs} ms for it)`);
+      if (serving.onlineIds().length === 0) return unavailable(`no inference worker online (waited ${config.timeoutMs} ms for one)`);
+      return timedOut(`no reply from an inference worker within ${config.timeoutMs} ms`);
+    },
     // No maxPending: nothing is ever superseded.
     superseded: () => unavailable('request superseded'),
   });
 
+  // A request keeps its deadline through a worker restart or a broker restart (issue 14): with
+  // no worker online (or no broker) it waits, and once a worker is back every pending request
+  // is sent again (those in flight went down with the old worker or connection). Only a
+  // request whose deadline passes fails, with the timeout answer.
+  const waiting = new Set<string>();
+  let workersAvailable = false;
+
   // Registered before the ServingView, so it still sees the workers that were online.
   connection.onConnection((up) => {
     if (up) return;
-    if (serving.onlineIds().length > 0 || pending.size > 0) log.warn('lost the MQTT broker connection');
-    pending.failAll(unavailable('lost the connection to the MQTT broker'));
+    workersAvailable = false; // the ServingView forgets the statuses until they come again
+    if (serving.onlineIds().length > 0 || pending.size > 0) {
+      log.warn({ pending: pending.size }, 'lost the MQTT broker connection; requests wait for it until their deadline');
+    }
   });
 
   const serving = new ServingView(connection, topics, log);
   serving.on({
     workers({ online, wentOffline }) {
-      if (online === 0 && pending.size > 0) {
-        // Nobody is left to answer: fail now rather than at the timeout.
-        pending.failAll(unavailable('no inference worker online'));
+      if (online === 0) {
+        workersAvailable = false;
+        if (pending.size > 0) log.warn({ pending: pending.size }, 'no inference worker online; requests wait for one until their deadline');
+      } else if (!workersAvailable) {
+        workersAvailable = true;
+        waiting.clear();
+        pending.resendAll();
       } else if (wentOffline) {
         // The worker may have taken requests with it; another one can answer them.
         pending.retryAll();
@@ -139,13 +168,14 @@ export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${pro
       badReplies: counters.badReplies,
     }),
     async predict(seq) {
-      if (!connection.connected) throw unavailable('MQTT broker unreachable');
-      if (serving.onlineIds().length === 0) throw unavailable('no inference worker online');
       const id = `${instanceId}.${++seqNo}`;
       // float32, not float16: the original server ran the model on float32 input, and f16
       // would round landmark features (~3 significant digits) and could change an answer.
       const payload = encodeRequestBinary({ id, reply_to: replyTopic, deadline: Date.now() + config.timeoutMs }, seq, 'f32');
+      const sentAt = performance.now();
       const settled = await pending.request(id, payload);
+      waiting.delete(id);
+      onRoundTrip?.(performance.now() - sentAt, settled.ok ? 'ok' : settled.failure.kind);
       if (!settled.ok) throw settled.failure;
       return settled.value;
     },

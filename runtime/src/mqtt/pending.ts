@@ -16,7 +16,8 @@ export interface PendingOptions<F> {
   /** Publishes a request payload (the same id and payload again on a retry). */
   send(id: string, payload: Buffer): void;
   /** The failure a timed-out entry settles with. */
-  timedOut(): F;
+  /** The failure of a request whose deadline passed (told its id). */
+  timedOut(id: string): F;
   /** The failure a superseded entry settles with. */
   superseded(): F;
 }
@@ -65,7 +66,7 @@ export class PendingRequests<R, F> {
         retried: false,
         settle,
         timer: setTimeout(() => {
-          if (this.fail(id, this.opts.timedOut())) this.counters.timeouts++;
+          if (this.fail(id, this.opts.timedOut(id))) this.counters.timeouts++;
         }, timeoutMs),
         retryTimer: retryAfterMs !== undefined && retryAfterMs < timeoutMs ? setTimeout(() => this.retry(id), retryAfterMs) : undefined,
       };
@@ -106,6 +107,14 @@ export class PendingRequests<R, F> {
    */
   retryAll(): void {
     for (const id of [...this.entries.keys()]) this.retry(id);
+  }
+
+  /**
+   * Sends every pending request again, retried or not: for when all of them may be lost
+   * (the last worker went away and one is back). Same id: whichever reply comes first answers.
+   */
+  resendAll(): void {
+    for (const [id, e] of [...this.entries]) this.opts.send(id, e.payload);
   }
 
   private supersede(id: string): void {
