@@ -13,6 +13,7 @@ import { ConnectionLimits, type BrokerLimits } from './limits';
 import { TlsListeners, type TlsListenerConfig } from './tls';
 import { createPersistence, type PersistenceConfig } from './persistence';
 import { BrokerMetrics, serveMetrics } from './metrics';
+import type { MetricsListener } from '@helen/runtime';
 import { startSysTopics } from './sys-topics';
 import { installConformanceChecks } from './protocol/conformance';
 import { installDeliveryFixes } from './protocol/delivery';
@@ -136,7 +137,7 @@ export function createBroker(config: BrokerConfig): HelenBroker {
   let http: HttpServer | undefined;
   let wss: WebSocketServer | undefined;
   let tlsListeners: TlsListeners | undefined;
-  let metricsServer: HttpServer | undefined;
+  let metricsListener: MetricsListener | undefined;
   let stopSysTopics = (): void => {};
   // aedes.close() only closes clients that completed CONNECT; raw sockets are tracked here so
   // stop() never waits for a silent connection's connect timeout.
@@ -188,7 +189,7 @@ export function createBroker(config: BrokerConfig): HelenBroker {
       if (config.metrics) {
         const metricsHost = config.metrics.host ?? '127.0.0.1';
         const served = await serveMetrics(metrics, config.metrics.port, metricsHost);
-        metricsServer = served.server;
+        metricsListener = served;
         address.metricsPort = served.port;
         log.info({ host: metricsHost, port: served.port }, 'Prometheus /metrics listener ready');
       }
@@ -216,16 +217,15 @@ export function createBroker(config: BrokerConfig): HelenBroker {
     if (tlsListeners) closing.push(tlsListeners.stop());
     limits.stop();
     stopSysTopics();
-    if (metricsServer) {
-      metricsServer.closeAllConnections();
-      closing.push(closeServer(metricsServer));
+    if (metricsListener) {
+      closing.push(metricsListener.close());
     }
     shared.clear();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await persistence.close();
     for (const s of sockets) s.destroy();
     await Promise.all(closing);
-    tcp = http = wss = tlsListeners = metricsServer = undefined;
+    tcp = http = wss = tlsListeners = metricsListener = undefined;
     log.info('broker stopped');
   }
 

@@ -14,8 +14,8 @@
  * - refusals: CONNACKs with a non-zero return code, counted by reason, plus whatever other
  *   code reports through `refused(reason)` / `dropped(reason)`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Socket as NetSocket, type AddressInfo, type Socket } from 'node:net';
+import { serveMetricsHttp, type MetricsListener } from '@helen/runtime';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -183,29 +183,8 @@ export class BrokerMetrics {
   }
 }
 
-/** A small HTTP server: `GET /metrics` returns the exposition, everything else 404. Resolves with the bound port. */
-export function serveMetrics(metrics: BrokerMetrics, port: number, host: string): Promise<{ server: Server; port: number }> {
+/** `GET /metrics` on host:port (0 = a free port), the shared listener of @helen/runtime. */
+export function serveMetrics(metrics: BrokerMetrics, port: number, host: string): Promise<MetricsListener> {
   metrics.enableDefaultMetrics();
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
-      return;
-    }
-    metrics.text().then(
-      (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : body),
-      (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({ server, port: (server.address() as AddressInfo).port });
-    });
-  });
+  return serveMetricsHttp({ text: () => metrics.text(), contentType: metrics.registry.contentType }, port, host);
 }

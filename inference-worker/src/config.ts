@@ -42,7 +42,7 @@ export const workerSettings = defineSettings({
     intraOpThreads: setting.int('HELEN_ORT_INTRA_OP_THREADS', 'ONNX Runtime intra-op threads (0 = ONNX Runtime decides)', 1, { min: 0, max: 256 }),
     spinning: setting.bool('HELEN_ORT_SPINNING', 'let ONNX Runtime threads spin-wait between ops (burns CPU when idle)', false),
   },
-  /** GET /metrics and GET /health; off unless a port is given (see http-server.ts). */
+  /** GET /metrics and GET /health (runtime serveMetricsHttp); off unless a port is given. */
   http: {
     port: setting.custom<number | undefined>('HELEN_WORKER_HTTP_PORT',
       'port of the worker\'s GET /metrics (Prometheus) and GET /health listener (unset or off = none, 0 = a free port)', parseHttpPort, undefined),

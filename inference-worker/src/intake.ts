@@ -61,5 +61,12 @@ export function intake(payload: Uint8Array, qos: QoS, received: number, received
   } catch (err) {
     return reject((err as Error).message);
   }
+  // Finite values times a finite mask can still overflow float32 (1e30 * 1e30, found by
+  // test/fuzz): ONNX would turn the Infinity into NaN probabilities no reply can carry.
+  const bad = input.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const frame = sequence.frames - input.frames + Math.floor(bad / featureDim);
+    return reject(`sequence[${frame}][${bad % featureDim}] times its mask overflows float32: mask values must keep features finite`);
+  }
   return { kind: 'accepted', item: { id, replyTo, qos, trace, input, frames: input.frames, deadline, received, receivedMono } };
 }

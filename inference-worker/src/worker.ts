@@ -5,10 +5,9 @@
  */
 import type { Logger } from 'pino';
 import { loadModel, type LoadedModel, type OpenEngine } from '@helen/model-runtime';
-import { createLogger, MqttConnection, type RunnableService } from '@helen/runtime';
+import { createLogger, MqttConnection, serveMetricsHttp, type HealthProbe, type MetricsListener, type RunnableService } from '@helen/runtime';
 import { createTopics } from '@helen/schemas';
 import type { WorkerConfig } from './config';
-import { serveWorkerHttp, type WorkerHealth, type WorkerHttpServer } from './http-server';
 import type { QoS } from './intake';
 import { WorkerMetrics } from './metrics';
 import { RequestHandler } from './requests';
@@ -91,16 +90,16 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
 
   const stats = (): WorkerStats => ({ ...counters, queued: handler?.queued ?? 0 });
   const metrics = new WorkerMetrics({ stats, connected: () => connection.connected, model: () => model?.metadata.model_id });
-  let http: WorkerHttpServer | undefined;
+  let http: MetricsListener | undefined;
 
-  function health(): WorkerHealth {
+  const health: HealthProbe = () => {
     let reason: string | undefined;
     if (state !== 'running') reason = `worker ${state}`;
     else if (!model) reason = 'model not loaded';
     else if (!connection.connected) reason = 'MQTT broker unreachable';
     const fields = { worker: id, state, broker: connection.connected ? 'connected' : 'disconnected', model: model?.metadata.model_id, queued: handler?.queued ?? 0 };
     return { reason, fields };
-  }
+  };
 
   function publish(topic: string, payload: Buffer, qos: QoS): void {
     // The connection logs a failed publish; the worker counts it, and one it could not hand over at all.
@@ -117,7 +116,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps = {}): Worke
     try {
       // First, so /health says 503 (starting) while the model loads and the broker connects.
       if (config.http.port !== undefined) {
-        http = await serveWorkerHttp(metrics, health, config.http.port, config.http.host);
+        metrics.enableDefaultMetrics();
+        http = await serveMetricsHttp({ text: () => metrics.text(), contentType: metrics.registry.contentType }, config.http.port, config.http.host, health);
         log.info({ host: config.http.host, port: http.port }, 'worker /metrics and /health listening');
       }
       const loaded = await loadModel(config.modelPaths, config.inferenceThread, config.ort, deps.openEngine);

@@ -8,3 +8,4 @@ export * from './mqtt/index';
 export { runService, stopSignal, DEFAULT_STOP_TIMEOUT_MS, type RunnableService, type RunOptions } from './lifecycle';
 export { freePort, waitForTcp, waitForHealth } from './net';
 export { createLogger } from './logger';
+export { serveMetricsHttp, type Exposition, type HealthProbe, type MetricsListener } from './metrics-http';
