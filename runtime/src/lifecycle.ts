@@ -18,7 +18,10 @@ export interface RunOptions {
   /** Longest stop() may take before the process is told to exit anyway (code 1). */
   readonly stopTimeoutMs?: number;
   readonly signals?: readonly NodeJS.Signals[];
-  /** Called on each signal after the first (default: logged and ignored, the stop goes on). */
+  /**
+   * Called on each signal after the first. Default: exit at once with code 1 (a person who
+   * presses Ctrl-C twice, or an init system that signals again, wants the process gone now).
+   */
   readonly onRepeatSignal?: (signal: NodeJS.Signals) => void;
   /** Called once started (e.g. to print the addresses). */
   readonly onStarted?: (started: unknown) => void;
@@ -56,7 +59,10 @@ export function stopSignal(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGT
 /** Runs `service` until a stop signal or its own end; returns the process exit code. */
 export async function runService(service: RunnableService, opts: RunOptions): Promise<number> {
   const { log } = opts;
-  const stop = stopSignal(opts.signals, opts.onRepeatSignal ?? ((signal) => log.warn({ signal }, 'already stopping')));
+  const stop = stopSignal(opts.signals, opts.onRepeatSignal ?? ((signal) => {
+    log.warn({ signal }, 'second signal while stopping: exiting now');
+    process.exit(1);
+  }));
   const ended = service.ended ?? new Promise<number>(() => undefined);
   try {
     const starting = service.start();
