@@ -7,11 +7,14 @@ import type { Logger } from 'pino';
 import { createLogger } from '@helen/runtime';
 import type { ApiConfig } from './config';
 import { registerDocs } from './docs/plugin';
+import { routeDocs } from './docs/responses';
 import { installErrorHandlers } from './http-errors';
 import { ApiMetrics, metricsRoute } from './metrics';
 import { createMqttLink, type MqttLink } from './mqtt/link';
 import { predictRoute } from './routes/predict';
 import { statusRoutes } from './routes/status';
+import { installSecurity } from './security/plugin';
+import { BearerTokens } from './security/tokens';
 
 export interface ApiDeps {
   /** Defaults to the runtime's logger (secrets redacted) at `config.logLevel`, named `http-api`. */
@@ -25,11 +28,16 @@ export interface Api {
   readonly link: MqttLink;
   /** Prometheus metrics, served on GET /metrics. */
   readonly metrics: ApiMetrics;
-  /** Starts the MQTT link (in the background) and the HTTP listener. */
+  /** Starts the MQTT link (in the background) and the HTTP listener; reads the tokens file first. */
   start(): Promise<{ url: string; port: number }>;
+  /** Re-reads HELEN_API_TOKENS_FILE (SIGHUP); returns the number of tokens, or throws (the old ones stay). */
+  reloadTokens(): number;
   /** Settles every pending request (503), closes HTTP and MQTT. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** Longest a stop waits for replies to requests already accepted. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
   const logger = deps.logger ?? createLogger(config.logLevel, { name: 'http-api' });
@@ -50,6 +58,12 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
   // Only JSON bodies: text/plain would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app, config.bodyLimit);
+  // While stopping, answers close their connection: a keep-alive connection left idle after
+  // its last answer would otherwise hold app.close() open for the keep-alive timeout.
+  let shuttingDown = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
   registerDocs(app);
   // Once the docs plugin has loaded: @fastify/swagger only sees routes added after it.
   app.after(() => {
@@ -63,7 +77,9 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
     app,
     link,
     metrics,
+    reloadTokens: () => tokens.reload(),
     async start() {
+      tokens.reload();
       link.start();
       await app.listen({ host: config.host, port: config.port });
       const addr = app.server.address();
@@ -73,9 +89,14 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
     },
     stop() {
       stopped ??= (async () => {
-        // Pending requests first, so app.close() does not wait on them until their timeout.
+        // No new requests from here (Fastify answers 503 while closing); the accepted ones get
+        // their answers for a bounded time, then whatever is left gets 503, so app.close()
+        // never waits on a request until its own timeout.
+        shuttingDown = true;
+        const closing = app.close();
+        await link.drain(Math.min(config.timeoutMs, SHUTDOWN_DRAIN_MS));
         await link.stop();
-        await app.close();
+        await closing;
       })();
       return stopped;
     },

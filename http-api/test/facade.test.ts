@@ -323,7 +323,27 @@ describe.each(brokerKinds())('facade shutdown over %s', (kind) => {
       const res = await inFlight;
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ error: 'the HTTP facade is shutting down' });
-      expect(Date.now() - t0).toBeLessThan(30_000); // not the timeout
+      expect(Date.now() - t0).toBeLessThan(30_000); // not the timeout (after the 5 s drain)
+    } finally {
+      await api.stop();
+      await worker.stop();
+      await broker.stop();
+    }
+  });
+
+  it('stop() first answers the requests it accepted when their replies come within the drain', async () => {
+    const broker = await startTestBroker(kind);
+    const worker = await startFakeWorker(broker.url);
+    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
+    try {
+      const { url } = await api.start();
+      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+      worker.behave(() => ({ kind: 'answer', delayMs: 400 }));
+      const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
+      await waitFor('the request at the worker', () => (worker.seen.length > 0 ? true : undefined));
+      await api.stop();
+      const res = await inFlight;
+      expect(res.status, res.text).toBe(200);
     } finally {
       await api.stop();
       await worker.stop();

@@ -31,6 +31,9 @@ export interface MqttLink {
   readonly instanceId: string;
   /** Connects in the background (the HTTP side answers 503 until the broker is reachable). */
   start(): void;
+  /** Waits until no request is pending or `ms` have passed (shutdown: answer what was accepted). */
+  drain(ms: number): Promise<void>;
+  /** Settles whatever is still pending with 503 and disconnects. */
   stop(): Promise<void>;
   state(): LinkState;
   stats(): LinkStats;
@@ -153,6 +156,10 @@ export function createMqttLink(config: ApiConfig, { log, instanceId = `api-${pro
     start() {
       log.info({ instance: instanceId, replyTopic }, 'MQTT link starting');
       connection.start();
+    },
+    async drain(ms) {
+      const until = Date.now() + ms;
+      while (pending.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     },
     async stop() {
       pending.failAll(unavailable('the HTTP facade is shutting down'));
