@@ -19,6 +19,8 @@ export interface Part {
   /** SIGKILL (a crash) or SIGTERM (an orderly stop); resolves once the process is gone. */
   kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   readonly running: boolean;
+  /** The running process's pid (undefined when not running). */
+  readonly pid: number | undefined;
   /** The last lines the process wrote (stdout and stderr), for a failure report. */
   tail(): string;
 }
@@ -36,6 +38,10 @@ class ChildPart implements Part {
     private readonly ready: (startedAt: number) => Promise<void>,
     private readonly lifeline: boolean,
   ) {}
+
+  get pid(): number | undefined {
+    return this.running ? this.proc?.pid : undefined;
+  }
 
   get running(): boolean {
     return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
