@@ -40,6 +40,13 @@ export interface FrameFeatures {
 
 type Hand = LandmarkFrame['hands'][number];
 
+/**
+ * Landmarks are normalized image coordinates (a few units at most, even off-frame). Far
+ * larger finite values overflow the bbox span (1e308 - -1e308 = Infinity) and the frame
+ * vector turns NaN, a window no wire codec accepts (found by test/fuzz).
+ */
+const MAX_LANDMARK_ABS = 1e6;
+
 function flattenLandmarks(hand: Hand, index: number): Float64Array {
   const lm = hand.landmarks as unknown as readonly (readonly number[])[];
   if (!Array.isArray(lm) || lm.length !== LANDMARKS_PER_HAND) {
@@ -51,6 +58,9 @@ function flattenLandmarks(hand: Hand, index: number): Float64Array {
     for (let k = 0; k < 3; k++) {
       const v = p?.[k];
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`hands[${index}].landmarks[${i}][${k}] must be a finite number (got ${String(v)})`);
+      if (Math.abs(v) > MAX_LANDMARK_ABS) {
+        throw new Error(`hands[${index}].landmarks[${i}][${k}] = ${v} is not a normalized image coordinate (|v| <= ${MAX_LANDMARK_ABS})`);
+      }
       out[i * 3 + k] = v;
     }
   }
