@@ -2,7 +2,10 @@
  * The broker service's settings, one table (`helen broker --help` prints it), parsed once at
  * start-up.
  */
-import { defineSettings, logLevelSetting, readableFile, setting, type ConfigOf, type EnvSource } from '@helen/runtime';
+import {
+  defineSettings, isLoopbackHost, logLevelSetting, productionRules, productionSettings, readableFile, setting,
+  type ConfigOf, type EnvSource, type InsecureCheck,
+} from '@helen/runtime';
 import type { BrokerConfig } from './broker';
 import { DEFAULT_REDIS_URL } from './persistence';
 import { limitSettings, tlsLimitConfig, tlsLimitRules, tlsSettings } from './tls-limits-settings';
@@ -24,6 +27,43 @@ function parseMetricsPort(raw: string): number | 'off' {
   return parseWsPort(raw);
 }
 
+interface CheckedConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly wsPort: number | 'off';
+  readonly allowAnonymous: boolean;
+  readonly metricsPort: number | 'off';
+  readonly metricsHost: string;
+}
+
+/**
+ * What production mode refuses in the broker. The TLS listeners bind HELEN_MQTT_HOST like the
+ * plain ones, so a broker serving mqtts:// beyond loopback has its plain listeners there too:
+ * allow them and keep their ports closed in the firewall (README "Production mode").
+ */
+function brokerProductionChecks(): InsecureCheck<CheckedConfig>[] {
+  return [
+    {
+      kind: 'anonymousMqtt',
+      find: (c) => (c.allowAnonymous ? 'HELEN_BROKER_ALLOW_ANONYMOUS=true lets any client in without a password, with full access' : undefined),
+      instead: 'or give each client a user: helen broker users add',
+    },
+    {
+      kind: 'plainMqtt',
+      find: (c) => (isLoopbackHost(c.host)
+        ? undefined
+        : `plain MQTT (no TLS) on HELEN_MQTT_HOST=${c.host}, beyond this machine: TCP port ${c.port}${c.wsPort === 'off' ? '' : ` and WebSocket port ${c.wsPort}`}`),
+      instead: 'or HELEN_MQTT_HOST=127.0.0.1',
+    },
+    {
+      kind: 'plainHttp',
+      find: (c) => (c.metricsPort === 'off' || isLoopbackHost(c.metricsHost)
+        ? undefined
+        : `HELEN_BROKER_METRICS_HOST=${c.metricsHost} serves /metrics over plain HTTP beyond this machine`),
+    },
+  ];
+}
+
 export const brokerSettings = defineSettings({
   host: setting.string('HELEN_MQTT_HOST', 'bind address of the broker listeners', '0.0.0.0'),
   port: setting.port('HELEN_MQTT_PORT', 'MQTT TCP listener port (0 = pick a free port)', 1883),
@@ -43,8 +83,11 @@ export const brokerSettings = defineSettings({
   metricsHost: setting.string('HELEN_BROKER_METRICS_HOST', 'bind address of the /metrics listener', '127.0.0.1'),
   tls: tlsSettings,
   limits: limitSettings,
+  /** HELEN_ENV=production refuses anonymous clients and plain listeners beyond loopback unless allowed. */
+  production: productionSettings(['anonymousMqtt', 'plainMqtt', 'plainHttp']),
 }, [
   ...tlsLimitRules,
+  ...productionRules(brokerProductionChecks()),
   {
     env: 'HELEN_BROKER_USERS_FILE',
     check: (c) => (c.usersFile === undefined && !c.allowAnonymous

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CLASS_LABELS } from '@helen/schemas';
 import {
-  defineSettings, logLevelSetting, mqttClientSettings, setting, topicPrefixSetting, type ConfigOf, type EnvSource,
+  defineSettings, isLoopbackHost, logLevelSetting, mqttClientSettings, plainMqttClientCheck, plainUrlFinding, productionRules,
+  productionSettings, setting, topicPrefixSetting, type ConfigOf, type EnvSource, type InsecureCheck,
 } from '@helen/runtime';
 import { decisionSettings } from './decision/settings';
 import { homeAssistantSettings } from './home-assistant/settings';
@@ -84,6 +85,25 @@ function cloudApiUrl(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+interface CheckedConfig {
+  readonly mqtt: { readonly url: string };
+  readonly http: { readonly url: string | undefined };
+  readonly homeAssistant: { readonly url: string | undefined };
+  readonly ui: { readonly enabled: boolean; readonly host: string };
+}
+
+/** What production mode refuses on the edge: each connection or listener without TLS beyond this machine. */
+const edgeProductionChecks: readonly InsecureCheck<CheckedConfig>[] = [
+  // HTTP mode does not use the Helen broker at all.
+  plainMqttClientCheck('HELEN_MQTT_URL', (c) => (c.http.url === undefined ? c.mqtt.url : undefined)),
+  plainMqttClientCheck('HELEN_HA_MQTT_URL', (c) => c.homeAssistant.url),
+  { kind: 'plainHttp', find: (c) => plainUrlFinding('HELEN_CLOUD_API_URL', c.http.url, ['http'], 'HTTP'), instead: 'or use https://' },
+  {
+    kind: 'plainHttp',
+    find: (c) => (c.ui.enabled && !isLoopbackHost(c.ui.host) ? `HELEN_EDGE_UI_HOST=${c.ui.host} serves the UI backend over plain HTTP beyond this machine` : undefined),
+  },
+];
+
 export const edgeSettings = defineSettings({
   logLevel: logLevelSetting,
   topicPrefix: topicPrefixSetting,
@@ -139,7 +159,10 @@ export const edgeSettings = defineSettings({
   sessionId: setting.custom('HELEN_EDGE_SESSION_ID', 'session_id of gesture events (default: random per start)', (r) => r, () => randomUUID().replace(/-/g, '')),
   statsIntervalMs: setting.secondsAsMs('HELEN_EDGE_STATS_INTERVAL', 'seconds between per-hop timing summaries in the log (0 = off)', 30, { min: 0 }),
   decision: decisionSettings,
+  /** HELEN_ENV=production refuses plain MQTT or HTTP beyond loopback unless allowed. */
+  production: productionSettings(['plainMqtt', 'plainHttp']),
 }, [
+  ...productionRules(edgeProductionChecks),
   { env: 'HELEN_EDGE_REPLAY_FILE', check: (c) => (c.source.kind === 'replay' && !c.source.replayFile ? 'required when HELEN_EDGE_SOURCE=replay' : undefined) },
 ]);
 

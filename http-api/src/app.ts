@@ -64,7 +64,10 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
   app.addHook('onSend', async (_req, reply) => {
     if (shuttingDown) reply.header('connection', 'close');
   });
-  registerDocs(app);
+  const tokens = new BearerTokens(config.security);
+  // Before the docs and the routes: its hooks attach to each route as the route is added.
+  installSecurity(app, { ...config.security, tokens });
+  registerDocs(app, routeDocs({ bearer: tokens.enabled, rateLimit: config.security.rateLimit > 0 }));
   // Once the docs plugin has loaded: @fastify/swagger only sees routes added after it.
   app.after(() => {
     statusRoutes(app, link);

@@ -3,9 +3,10 @@
  * for `helen api --help` and is checked against the README, so they cannot drift apart.
  */
 import {
-  defineSettings, logLevelSetting, mqttClientSettings, setting, topicPrefixSetting,
+  defineSettings, logLevelSetting, mqttClientSettings, productionRules, productionSettings, setting, topicPrefixSetting,
   type ConfigOf, type DeepPartial, type EnvSource,
 } from '@helen/runtime';
+import { facadeProductionChecks, securitySettings } from './security/settings';
 
 /**
  * 30 x 126 floats written with full double precision (~20 characters each) is ~80 KB of
@@ -21,10 +22,14 @@ export const apiSettings = defineSettings({
   /** Unset: half the timeout (see `retryAfterMs()`). */
   retryAfterMs: setting.optionalNumber('HELEN_API_RETRY_AFTER_MS', 'resend an unanswered request once after this many ms (default: half the timeout)', { min: 1 }),
   deviceId: setting.topicId('HELEN_API_DEVICE_ID', 'device id of the facade\'s predict topic', 'http-api'),
+  /** Bearer tokens, rate limit, CORS (security/plugin.ts). */
+  security: securitySettings,
   mqtt: mqttClientSettings,
   logLevel: logLevelSetting,
   topicPrefix: topicPrefixSetting,
-});
+  /** HELEN_ENV=production refuses no tokens, plain HTTP and plain MQTT beyond loopback unless allowed. */
+  production: productionSettings(['noTokens', 'plainHttp', 'plainMqtt']),
+}, productionRules(facadeProductionChecks));
 
 /** Everything createApi needs. */
 export type ApiConfig = ConfigOf<typeof apiSettings.shape>;

@@ -11,11 +11,26 @@ export async function main(argv: string[]): Promise<number | void> {
   const config = apiConfigFromEnv(process.env);
   const log = createLogger(config.logLevel, { name: 'http-api' });
   const api = createApi(config, { logger: log });
-  return runService(api, {
-    log,
-    onStarted: (started) => {
-      const { url } = started as Awaited<ReturnType<typeof api.start>>;
-      log.info({ url, instance: api.link.instanceId }, `HTTP facade listening on ${url}`);
-    },
-  });
+  // SIGHUP re-reads HELEN_API_TOKENS_FILE (add or revoke a token without a restart); a file
+  // that no longer loads keeps the tokens in use (runService listens to SIGINT/SIGTERM only).
+  const onHup = (): void => {
+    if (config.security.tokensFile === undefined) return;
+    try {
+      log.info({ count: api.reloadTokens() }, 'tokens file re-read');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'tokens file not re-read, the tokens in use stay');
+    }
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    return await runService(api, {
+      log,
+      onStarted: (started) => {
+        const { url } = started as Awaited<ReturnType<typeof api.start>>;
+        log.info({ url, instance: api.link.instanceId }, `HTTP facade listening on ${url}`);
+      },
+    });
+  } finally {
+    process.off('SIGHUP', onHup);
+  }
 }

@@ -5,7 +5,8 @@
 import { hostname } from 'node:os';
 import { DEFAULT_MODEL_PATH, type InferenceThread } from '@helen/model-runtime';
 import {
-  defineSettings, logLevelSetting, mqttClientSettings, setting, topicPrefixSetting, type ConfigOf, type EnvSource,
+  defineSettings, isLoopbackHost, logLevelSetting, mqttClientSettings, plainMqttClientCheck, productionRules, productionSettings,
+  setting, topicPrefixSetting, type ConfigOf, type EnvSource,
 } from '@helen/runtime';
 import { WORKER_SHARE_GROUP } from '@helen/schemas';
 
@@ -51,7 +52,18 @@ export const workerSettings = defineSettings({
   },
   /** Where InferenceSession.run() executes inside the worker process (see README). */
   inferenceThread: setting.oneOf('HELEN_WORKER_INFERENCE_THREAD', 'where InferenceSession.run() executes: a worker_threads thread or the main event loop', INFERENCE_THREADS, 'worker-thread'),
+  /** HELEN_ENV=production refuses plain MQTT or HTTP beyond loopback unless allowed. */
+  production: productionSettings(['plainMqtt', 'plainHttp']),
 }, [
+  ...productionRules<{ mqtt: { url: string }; http: { port: number | undefined; host: string } }>([
+    plainMqttClientCheck('HELEN_MQTT_URL', (c) => c.mqtt.url),
+    {
+      kind: 'plainHttp',
+      find: (c) => (c.http.port === undefined || isLoopbackHost(c.http.host)
+        ? undefined
+        : `HELEN_WORKER_HTTP_HOST=${c.http.host} serves /metrics and /health over plain HTTP beyond this machine`),
+    },
+  ]),
   // Only separators (":") leave no path; loadModel would take that as "the default model".
   { env: 'HELEN_MODEL_PATHS', check: (c) => (c.modelPaths.length === 0 ? 'names no ONNX file (only ":" separators)' : undefined) },
 ]);

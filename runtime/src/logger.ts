@@ -2,8 +2,15 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel } from './settings/common';
 
-/** Paths a config may carry a secret in, wherever a service logs it. */
-export const REDACTED_PATHS = ['password', '*.password', 'config.mqtt.password', 'mqtt.password', 'settings.password'];
+/**
+ * Paths a config or a request may carry a secret in, wherever a service logs it: passwords,
+ * the facade's bearer tokens (its `security.tokens` setting) and Authorization headers.
+ */
+export const REDACTED_PATHS = [
+  'password', '*.password', 'config.mqtt.password', 'mqtt.password', 'settings.password',
+  'security.tokens', '*.security.tokens', 'config.security.tokens',
+  'headers.authorization', '*.headers.authorization', 'req.headers.authorization', 'request.headers.authorization',
+];
 
 /**
  * `destination` defaults to stdout; a command whose stdout is its output (`helen monitor`)

@@ -12,9 +12,14 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import { PROTOCOL_VERSION } from '@helen/schemas';
 import { ROUTE_DOCS, type RouteDoc } from './responses';
 
+/** The bearer scheme's name in the document (Swagger UI's "Authorize" button fills it in). */
+const BEARER_SCHEME = 'bearerAuth';
+
 export const DOCS_PREFIX = '/docs';
 
-export function registerDocs(app: FastifyInstance): void {
+/** `docs`: what each route answers (default: without tokens or rate limit, see routeDocs()). */
+export function registerDocs(app: FastifyInstance, docs: Readonly<Record<string, RouteDoc>> = ROUTE_DOCS): void {
+  const bearer = Object.values(docs).some((d) => d.bearer);
   void app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -23,13 +28,14 @@ export function registerDocs(app: FastifyInstance): void {
         version: String(PROTOCOL_VERSION),
         description: 'The original Helen server\'s HTTP contract, answered by inference workers over MQTT. Every error is `{"error": "..."}`; an unknown route answers 404 in the same shape.',
       },
+      ...(bearer ? { components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer' } } } } : {}),
     },
     // 3.1 has `const`: keep the schemas exactly as @helen/schemas writes them.
     convertConstToEnum: false,
     // Documentation only: the route keeps the schema it validates and serializes with.
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const doc = ROUTE_DOCS[`${methods[0] ?? ''} ${url}`];
+      const doc = docs[`${methods[0] ?? ''} ${url}`];
       return { schema: doc ? documented(schema, doc, url) : schema, url };
     },
   });
@@ -51,6 +57,7 @@ function documented(schema: FastifySchema | undefined, doc: RouteDoc, url: strin
     ...schema,
     ...(doc.summary === undefined ? {} : { summary: doc.summary }),
     ...(doc.description === undefined ? {} : { description: doc.description }),
+    ...(doc.bearer ? { security: [{ [BEARER_SCHEME]: [] }] } : {}),
     response,
   };
 }

@@ -6,6 +6,7 @@
  * add (the metadata's own fields, /health's extras) and would change the answers.
  */
 import { modelMetadataSchema } from '@helen/schemas';
+import { isRateLimited, needsToken } from '../security/policy';
 
 /** Every error the facade answers: the original server's one-field body (see http-errors.ts). */
 export const errorBodySchema = {
@@ -59,6 +60,8 @@ export interface RouteDoc {
   summary?: string;
   description?: string;
   responses: Readonly<Record<number, ResponseDoc>>;
+  /** The route needs `Authorization: Bearer <token>` (listed under the document's bearerAuth scheme). */
+  bearer?: boolean;
 }
 
 const error = (description: string): ResponseDoc => ({ description, schema: errorBodySchema });
@@ -100,3 +103,27 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     },
   },
 };
+
+/** Which of the optional answers this instance gives: 401 with tokens configured, 429 with a rate limit. */
+export interface SecurityDocs {
+  readonly bearer: boolean;
+  readonly rateLimit: boolean;
+}
+
+const unauthorized = error('No `Authorization: Bearer <token>` header, or a token that is not in HELEN_API_TOKENS / HELEN_API_TOKENS_FILE; the answer carries `WWW-Authenticate: Bearer`');
+const tooManyRequests = error('More than HELEN_API_RATE_LIMIT requests from this client (its token, else its address) within HELEN_API_RATE_WINDOW seconds; `Retry-After` says how many seconds to wait');
+
+/**
+ * ROUTE_DOCS as this instance answers: the document lists 401 and 429 only where the
+ * settings make the facade give them (security/policy.ts says on which routes).
+ */
+export function routeDocs(security: SecurityDocs): Readonly<Record<string, RouteDoc>> {
+  return Object.fromEntries(Object.entries(ROUTE_DOCS).map(([key, doc]) => {
+    const url = key.slice(key.indexOf(' ') + 1);
+    const bearer = security.bearer && needsToken(url);
+    const responses: Record<number, ResponseDoc> = { ...doc.responses };
+    if (bearer) responses[401] = unauthorized;
+    if (security.rateLimit && isRateLimited(url)) responses[429] = tooManyRequests;
+    return [key, { ...doc, responses, ...(bearer ? { bearer } : {}) }];
+  }));
+}

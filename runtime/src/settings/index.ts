@@ -7,3 +7,8 @@ export {
   LOG_LEVELS, parseLogLevel, logLevelSetting, topicPrefixSetting, mqttClientSettings, MQTT_URL_SCHEMES,
   type LogLevel, type MqttClientSettings,
 } from './common';
+export {
+  RUN_MODES, runModeSetting, allowSettings, productionSettings, productionRules, refusal, isLoopbackHost, safeOrigin,
+  plainUrlFinding, plainMqttClientCheck, PLAIN_MQTT_SCHEMES,
+  type RunMode, type AllowKind, type ProductionConfig, type InsecureCheck,
+} from './production';
