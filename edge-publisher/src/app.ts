@@ -172,6 +172,8 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       if (m.model_id !== info.modelId) log.warn({ local: m.model_id, cloud: info.modelId }, 'the local fallback model is another build than the cloud\'s');
     } catch (err) {
       log.error({ err: (err as Error).message }, 'offline fallback disabled');
+      // The router was handed the local predictor before this check: take it back too.
+      router?.disableFallback('the local model cannot stand in for the cloud\'s');
       await local.stop();
       local = undefined;
     }
@@ -217,7 +219,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       if (config.fallback.enabled) local = new LocalPredictor(config.fallback.modelPaths, log.child({ module: 'local-model' }));
       let primary: Predictor;
       if (httpUrl !== undefined) {
-        httpPredictor = new HttpPredictor({ url: httpUrl, timeoutMs: config.http.timeoutMs, retries: config.http.retries, metadataTtlMs: config.http.metadataTtlMs }, log.child({ module: 'http' }));
+        httpPredictor = new HttpPredictor({ url: httpUrl, timeoutMs: config.http.timeoutMs, retries: config.http.retries, metadataTtlMs: config.http.metadataTtlMs, token: config.http.token }, log.child({ module: 'http' }));
         primary = httpPredictor;
       } else {
         link = new MqttLink({ settings: config.mqtt, topicPrefix: config.topicPrefix, deviceId: config.deviceId }, log.child({ module: 'mqtt' }));

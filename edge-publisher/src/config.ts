@@ -141,6 +141,7 @@ export const edgeSettings = defineSettings({
     timeoutMs: setting.secondsAsMs('HELEN_CLOUD_TIMEOUT', 'HTTP mode: seconds per request', 5.0, { min: 0.01 }),
     retries: setting.int('HELEN_CLOUD_RETRIES', 'HTTP mode: retries after a failed request', 2, { min: 0, max: 20 }),
     metadataTtlMs: setting.secondsAsMs('HELEN_CLOUD_METADATA_TTL', 'HTTP mode: seconds the /metadata answer is cached', 300, { min: 0 }),
+    token: setting.secret('HELEN_CLOUD_API_TOKEN', 'HTTP mode: bearer token for a facade that requires one (HELEN_API_TOKENS)'),
   },
   sinks: {
     gestureUrl: setting.custom<string | undefined>('HELEN_BACKEND_GESTURE_URL', 'where gesture events are POSTed ("off" to disable)',

@@ -9,6 +9,7 @@ import type { LogLevel } from './settings/common';
 export const REDACTED_PATHS = [
   'password', '*.password', 'config.mqtt.password', 'mqtt.password', 'settings.password',
   'security.tokens', '*.security.tokens', 'config.security.tokens',
+  'http.token', '*.http.token', 'config.http.token',
   'headers.authorization', '*.headers.authorization', 'req.headers.authorization', 'request.headers.authorization',
 ];
 

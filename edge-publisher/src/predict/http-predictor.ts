@@ -17,6 +17,8 @@ export interface HttpPredictorOptions {
   timeoutMs: number;
   retries: number;
   metadataTtlMs: number;
+  /** Sent as `Authorization: Bearer <token>` when the facade requires tokens. */
+  token?: string | undefined;
 }
 
 interface Waiting {
@@ -136,7 +138,10 @@ export class HttpPredictor implements Predictor {
         if (attempt > 1) this.stats.retries++;
         const res = await fetch(`${this.opts.url}${path}`, {
           method,
-          headers: json === undefined ? {} : { 'content-type': 'application/json' },
+          headers: {
+            ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(this.opts.token === undefined ? {} : { authorization: `Bearer ${this.opts.token}` }),
+          },
           body: json === undefined ? null : JSON.stringify(json),
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
         });

@@ -27,7 +27,7 @@ export class PredictionRouter implements Predictor {
 
   constructor(
     private readonly primary: Predictor,
-    private readonly fallback: Predictor | undefined,
+    private fallback: Predictor | undefined,
     private readonly opts: RouterOptions,
     private readonly log: Logger,
   ) {}
@@ -47,6 +47,16 @@ export class PredictionRouter implements Predictor {
   /** The primary is known to be unable to answer (broker down, no worker online). */
   primaryDown(reason: string): void {
     if (this.fallback && !this.usingFallback) this.switchTo(true, reason);
+  }
+
+  /**
+   * The fallback turned out unusable (e.g. the local model differs from the cloud's): it is
+   * never switched to again, and if it was serving, the cloud takes over.
+   */
+  disableFallback(reason: string): void {
+    const wasServing = this.usingFallback;
+    this.fallback = undefined;
+    if (wasServing) this.switchTo(false, reason);
   }
 
   /** The primary is known to be back (workers online again). */

@@ -10,12 +10,13 @@ import { silent } from '../helpers';
  * the test scripts: failing first, hanging, or answering. The real facade runs in the
  * end-to-end suite.
  */
-interface Facade { url: string; bodies: unknown[]; metadataHits: number; failNext: number; hang: boolean; close(): Promise<void> }
+interface Facade { url: string; bodies: unknown[]; authorizations: (string | undefined)[]; metadataHits: number; failNext: number; hang: boolean; close(): Promise<void> }
 
 async function startFacade(): Promise<Facade> {
-  const f: Partial<Facade> & { bodies: unknown[]; metadataHits: number; failNext: number; hang: boolean } = { bodies: [], metadataHits: 0, failNext: 0, hang: false };
+  const f: Partial<Facade> & { bodies: unknown[]; authorizations: (string | undefined)[]; metadataHits: number; failNext: number; hang: boolean } = { bodies: [], authorizations: [], metadataHits: 0, failNext: 0, hang: false };
   const server: Server = createServer((req, res) => {
     let body = '';
+    f.authorizations.push(req.headers.authorization);
     req.on('data', (c) => (body += c)).on('end', () => {
       if (f.hang) return; // never answers
       if (f.failNext > 0) {
@@ -59,6 +60,17 @@ describe('HttpPredictor (HTTP mode)', () => {
     expect(Object.keys(body)).toEqual(['sequence', 'mask']);
     expect(body.sequence).toHaveLength(2);
     expect(body.mask).toEqual([[1, 0], [1, 0]]);
+  });
+
+  it('sends HELEN_CLOUD_API_TOKEN as a bearer token, and no Authorization header without one', async () => {
+    facade = await startFacade();
+    p = new HttpPredictor({ url: facade.url, timeoutMs: 1000, retries: 0, metadataTtlMs: 300_000, token: 'edge-token-0123456789abcdef' }, silent);
+    await p.metadata();
+    expect((await p.predict(seq, Date.now())).kind).toBe('result');
+    await p.stop();
+    p = new HttpPredictor({ url: facade.url, timeoutMs: 1000, retries: 0, metadataTtlMs: 300_000 }, silent);
+    expect((await p.predict(seq, Date.now())).kind).toBe('result');
+    expect(facade.authorizations).toEqual(['Bearer edge-token-0123456789abcdef', 'Bearer edge-token-0123456789abcdef', undefined]);
   });
 
   it('retries HELEN_CLOUD_RETRIES times with the original backoff', async () => {
