@@ -48,6 +48,8 @@ interface StreamOptions {
   startTs?: number;
   /** Hand size range [min, max] (how near the signer stands); default the training range. */
   handScale?: readonly [number, number];
+  /** The hand every sign is made with (a right- or left-handed signer); default drawn per sign. */
+  dominantSide?: Side;
 }
 
 /**
@@ -68,7 +70,7 @@ export function* scriptedStream(opts: StreamOptions): Generator<LandmarkFrame> {
   let last = new Map<Side, HandState>();
   const dropout = new Map<Side, number>();
   for (const [stepIndex, step] of opts.script.entries()) {
-    const perf: Performance = createPerformance(master.fork(mixSeed(100 + stepIndex, labelSalt(step.label))), step.label, handScale);
+    const perf: Performance = createPerformance(master.fork(mixSeed(100 + stepIndex, labelSalt(step.label))), step.label, handScale, opts.dominantSide);
     const frames = Math.max(0, Math.round((step.durationMs * fps) / 1000));
     const from = last;
     for (let i = 0; i < frames; i++) {

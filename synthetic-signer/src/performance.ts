@@ -97,9 +97,11 @@ function place(rng: Rng, pose: Pick<PoseSpec, 'roll' | 'pitch' | 'yaw'>, side: S
   };
 }
 
-function signHands(rng: Rng, label: ClassLabel, range: readonly [number, number]): HandPlan[] {
+function signHands(rng: Rng, label: ClassLabel, range: readonly [number, number], dominant?: Side): HandPlan[] {
   const pose = CLASS_POSES[label];
-  const side: Side = rng.chance(0.5) ? 'Right' : 'Left';
+  // Always drawn, so choosing the signing hand leaves every other draw of the seed as it was.
+  const drawn: Side = rng.chance(0.5) ? 'Right' : 'Left';
+  const side: Side = dominant ?? drawn;
   let angles = jitterAngles(pose.angles, rng, 5);
   if (pose.pinch) angles = solvePinchFor(angles, rng);
   const main = makePlan(rng, side, place(rng, pose, side, angles, range), pose.motion ?? 'none');
@@ -194,8 +196,9 @@ function moved(plan: HandPlan, tMs: number): HandState {
   return s;
 }
 
-export function createPerformance(rng: Rng, label: StepLabel, handScale: readonly [number, number] = TRAINING_HAND_SCALE): Performance {
-  const hands = label === 'none' ? [] : label === 'idle' ? idleHands(rng, handScale) : signHands(rng, label, handScale);
+/** `dominant`: the hand that signs (a right- or left-handed signer); default drawn per sign. */
+export function createPerformance(rng: Rng, label: StepLabel, handScale: readonly [number, number] = TRAINING_HAND_SCALE, dominant?: Side): Performance {
+  const hands = label === 'none' ? [] : label === 'idle' ? idleHands(rng, handScale) : signHands(rng, label, handScale, dominant);
   return { hands, stateAt: (tMs) => hands.map((plan) => ({ plan, state: moved(plan, tMs) })) };
 }
 

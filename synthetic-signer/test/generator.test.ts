@@ -187,3 +187,36 @@ describe('synthetic generator: anatomy', () => {
     for (const [a, b, len] of BONES) expect(Math.abs(d(l[a] as Vec3, l[b] as Vec3) / palm - len) / len).toBeLessThan(0.12);
   });
 });
+
+describe('synthetic generator: the signing hand', () => {
+  const oneHanded = CLASS_LABELS.filter((l) => l !== 'Agregar');
+  const stream = (seed: number, label: string, dominantSide?: 'Left' | 'Right') =>
+    JSON.stringify([...scriptedStream({ seed, script: [{ label: label as (typeof LABELS)[number], durationMs: 300 }], fps: 10, ...(dominantSide ? { dominantSide } : {}) })]);
+
+  it('signs every sign with the chosen hand when dominantSide is set', () => {
+    const script = oneHanded.map((label) => ({ label, durationMs: 200 }));
+    for (const dominantSide of ['Left', 'Right'] as const) {
+      const frames = [...scriptedStream({ seed: 5, script, fps: 10, dominantSide })];
+      // The signing hand is held up; a resting second hand hangs low (wrist y >= 0.8).
+      const signing = frames.flatMap((f) => f.hands.filter((h) => (h.landmarks[0]?.[1] ?? 1) < 0.78));
+      const share = signing.filter((h) => h.handedness === dominantSide).length / signing.length;
+      // MediaPipe-style handedness mistakes (a few percent of hands) are kept.
+      expect(signing.length).toBeGreaterThan(frames.length / 2);
+      expect(share, dominantSide).toBeGreaterThan(0.9);
+    }
+  });
+
+  it('leaves every other draw of the seed as it was (a forced side that matches the drawn one changes nothing)', () => {
+    let left = 0;
+    for (const [i, label] of oneHanded.entries()) {
+      const drawn = stream(i, label);
+      const asLeft = stream(i, label, 'Left') === drawn;
+      const asRight = stream(i, label, 'Right') === drawn;
+      expect(asLeft !== asRight, label).toBe(true);
+      if (asLeft) left++;
+    }
+    // Without the option the side is drawn per sign: both occur.
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(oneHanded.length);
+  });
+});
