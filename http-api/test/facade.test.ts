@@ -4,7 +4,7 @@
  * a crashed worker. The real worker and model run in real-worker.test.ts and stack.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerKinds, startTestBroker, type TestBroker } from '@helen/broker/testing';
+import { brokerKinds, startTestBroker, type TestBroker, type TestBrokerKind } from '@helen/broker/testing';
 import { createApi, apiConfig, type Api } from '../src/index';
 import { fakeMetadata, startFakeWorker, FAKE_FEATURE_DIM, type FakeWorker } from './helpers/fake-worker';
 import { postJson, request, waitFor, window } from '@helen/runtime/testing';
@@ -229,14 +229,29 @@ describe.each(brokerKinds())('facade over %s', (kind) => {
   });
 });
 
+/**
+ * A broker of `kind`, a fake worker and a facade with `timeoutMs`, healthy; `fn` gets them and
+ * everything is stopped afterwards. `fn` may replace the worker (the latest one is stopped).
+ */
+async function withFacade(kind: TestBrokerKind, timeoutMs: number,
+  fn: (ctx: { broker: TestBroker; url: string; api: Api; worker: FakeWorker; setWorker(w: FakeWorker): void }) => Promise<void>): Promise<void> {
+  const broker = await startTestBroker(kind);
+  let worker = await startFakeWorker(broker.url);
+  const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs }));
+  try {
+    const { url } = await api.start();
+    await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+    await fn({ broker, url, api, worker, setWorker: (w) => { worker = w; } });
+  } finally {
+    await api.stop();
+    await worker.stop().catch(() => {});
+    await broker.stop();
+  }
+}
+
 describe.each(brokerKinds())('facade with no worker coming back over %s', (kind) => {
   it('a request waits until its deadline, then gets 503 saying no worker came', async () => {
-    const broker = await startTestBroker(kind);
-    let worker = await startFakeWorker(broker.url);
-    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 1500 }));
-    try {
-      const { url } = await api.start();
-      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+    await withFacade(kind, 1500, async ({ broker, url, worker, setWorker }) => {
       worker.crash();
       await waitFor('/health sees no worker', async () => ((await request(`${url}/health`)).status === 503 ? true : undefined));
       const t0 = Date.now();
@@ -244,13 +259,9 @@ describe.each(brokerKinds())('facade with no worker coming back over %s', (kind)
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ error: 'no inference worker online (waited 1500 ms for one)' });
       expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
-      worker = await startFakeWorker(broker.url);
+      setWorker(await startFakeWorker(broker.url));
       await waitFor('/predict ok again', async () => ((await postJson(`${url}/predict`, { sequence: window(3, F) })).status === 200 ? true : undefined));
-    } finally {
-      await api.stop();
-      await worker.stop().catch(() => {});
-      await broker.stop();
-    }
+    });
   });
 });
 
@@ -309,12 +320,7 @@ describe('facade with no broker at all', () => {
 
 describe.each(brokerKinds())('facade shutdown over %s', (kind) => {
   it('stop() answers in-flight requests with 503 instead of leaving them to time out', async () => {
-    const broker = await startTestBroker(kind);
-    const worker = await startFakeWorker(broker.url);
-    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
-    try {
-      const { url } = await api.start();
-      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+    await withFacade(kind, 30_000, async ({ url, api, worker }) => {
       worker.behave(() => ({ kind: 'silent' }));
       const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
       await waitFor('the request at the worker', () => (worker.seen.length > 0 ? true : undefined));
@@ -324,30 +330,17 @@ describe.each(brokerKinds())('facade shutdown over %s', (kind) => {
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ error: 'the HTTP facade is shutting down' });
       expect(Date.now() - t0).toBeLessThan(30_000); // not the timeout (after the 5 s drain)
-    } finally {
-      await api.stop();
-      await worker.stop();
-      await broker.stop();
-    }
+    });
   });
 
   it('stop() first answers the requests it accepted when their replies come within the drain', async () => {
-    const broker = await startTestBroker(kind);
-    const worker = await startFakeWorker(broker.url);
-    const api = createApi(apiConfig({ mqtt: { url: broker.url }, host: '127.0.0.1', port: 0, logLevel: 'silent', timeoutMs: 30_000 }));
-    try {
-      const { url } = await api.start();
-      await waitFor('/health ok', async () => ((await request(`${url}/health`)).status === 200 ? true : undefined));
+    await withFacade(kind, 30_000, async ({ url, api, worker }) => {
       worker.behave(() => ({ kind: 'answer', delayMs: 400 }));
       const inFlight = postJson(`${url}/predict`, { sequence: window(3, F) });
       await waitFor('the request at the worker', () => (worker.seen.length > 0 ? true : undefined));
       await api.stop();
       const res = await inFlight;
       expect(res.status, res.text).toBe(200);
-    } finally {
-      await api.stop();
-      await worker.stop();
-      await broker.stop();
-    }
+    });
   });
 });

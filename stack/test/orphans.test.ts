@@ -4,21 +4,10 @@
  * close and stops the way SIGTERM stops it.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@helen/runtime';
+import { HELEN, alive } from './helpers';
 import { waitFor } from '@helen/runtime/testing';
-
-const HELEN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('helen stack killed with SIGKILL', () => {
   const childPids: number[] = [];

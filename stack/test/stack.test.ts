@@ -3,24 +3,13 @@
  * Kills the worker and expects a restart; SIGTERM must stop everything and exit 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@helen/runtime';
+import { HELEN, alive } from './helpers';
 import { postJson, request, waitFor, window } from '@helen/runtime/testing';
 
-const HELEN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
-
 interface StackLog { name?: string; child?: string; pid?: number; msg?: string; restartInMs?: number }
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('helen stack', () => {
   let proc: ChildProcess;
