@@ -8,49 +8,40 @@ import {
   BINARY_HEADER_BYTES, decodeReply, decodeRequest, encodeReply, encodeRequestBinary, encodeRequestJson, formatFloat32, isErrorReply,
   isPredictResponse, sequenceFromRows, sequenceToRows, WireError, type FeatureSequence, type PredictReply, type RequestEnvelopeFields,
 } from '../../src/index';
+import { catchWire } from './catch-wire';
 
 const fields: RequestEnvelopeFields = { id: 'edge-1', reply_to: 'helen/v1/api/x/replies', deadline: 1000 };
 const seq: FeatureSequence = { frames: 2, featureDim: 2, data: Float32Array.of(1, 2, 3, 4) };
-
-function wire(fn: () => unknown): WireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WireError) return err;
-    throw err;
-  }
-  throw new Error('expected a WireError');
-}
 
 describe('request envelope limits', () => {
   it('takes an id of 1 to 128 characters and a reply_to of 1 to 512', () => {
     for (const enc of [(f: RequestEnvelopeFields) => encodeRequestJson(f, seq), (f: RequestEnvelopeFields) => encodeRequestBinary(f, seq, 'f32')]) {
       expect(decodeRequest(enc({ ...fields, id: 'i'.repeat(128) })).id).toHaveLength(128);
-      expect(wire(() => enc({ ...fields, id: 'i'.repeat(129) })).message).toBe('id must be a string of 1 to 128 characters');
+      expect(catchWire(() => enc({ ...fields, id: 'i'.repeat(129) })).message).toBe('id must be a string of 1 to 128 characters');
       expect(decodeRequest(enc({ ...fields, reply_to: 'r'.repeat(512) })).reply_to).toHaveLength(512);
-      const e = wire(() => enc({ ...fields, reply_to: '' }));
+      const e = catchWire(() => enc({ ...fields, reply_to: '' }));
       expect(e.message).toBe('reply_to must be a string of 1 to 512 characters');
       expect(e.id).toBe('edge-1');
-      expect(wire(() => enc({ ...fields, reply_to: 'r'.repeat(513) })).message).toBe('reply_to must be a string of 1 to 512 characters');
-      expect(wire(() => enc({ ...fields, id: 7 as unknown as string })).id).toBeUndefined();
-      expect(wire(() => enc({ ...fields, deadline: Infinity })).message).toBe('deadline must be a finite number (epoch ms)');
-      expect(wire(() => enc({ ...fields, deadline: '1' as unknown as number })).message).toBe('deadline must be a finite number (epoch ms)');
+      expect(catchWire(() => enc({ ...fields, reply_to: 'r'.repeat(513) })).message).toBe('reply_to must be a string of 1 to 512 characters');
+      expect(catchWire(() => enc({ ...fields, id: 7 as unknown as string })).id).toBeUndefined();
+      expect(catchWire(() => enc({ ...fields, deadline: Infinity })).message).toBe('deadline must be a finite number (epoch ms)');
+      expect(catchWire(() => enc({ ...fields, deadline: '1' as unknown as number })).message).toBe('deadline must be a finite number (epoch ms)');
     }
   });
 
   it('checks the trace: an object of finite numbers', () => {
     for (const trace of [null, [1], 'x', 5]) {
-      expect(wire(() => encodeRequestJson({ ...fields, trace: trace as unknown as Record<string, number> }, seq)).message, String(trace)).toBe('trace must be an object of numbers');
+      expect(catchWire(() => encodeRequestJson({ ...fields, trace: trace as unknown as Record<string, number> }, seq)).message, String(trace)).toBe('trace must be an object of numbers');
     }
-    expect(wire(() => encodeRequestBinary({ ...fields, trace: { capture: NaN } }, seq, 'f16')).message).toBe('trace.capture must be a finite number');
-    expect(wire(() => encodeRequestBinary({ ...fields, trace: { capture: '1' as unknown as number } }, seq, 'f16')).message).toBe('trace.capture must be a finite number');
+    expect(catchWire(() => encodeRequestBinary({ ...fields, trace: { capture: NaN } }, seq, 'f16')).message).toBe('trace.capture must be a finite number');
+    expect(catchWire(() => encodeRequestBinary({ ...fields, trace: { capture: '1' as unknown as number } }, seq, 'f16')).message).toBe('trace.capture must be a finite number');
     expect(decodeRequest(encodeRequestBinary({ ...fields, trace: {} }, seq, 'f16')).trace).toEqual({});
   });
 
   it('refuses an unknown dtype and a trace over 65535 bytes', () => {
-    expect(wire(() => encodeRequestBinary(fields, seq, 'f64' as 'f32')).message).toBe('dtype must be f16 or f32 (got f64)');
+    expect(catchWire(() => encodeRequestBinary(fields, seq, 'f64' as 'f32')).message).toBe('dtype must be f16 or f32 (got f64)');
     const trace = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`k${i}`, i]));
-    const e = wire(() => encodeRequestBinary({ ...fields, trace }, seq, 'f32'));
+    const e = catchWire(() => encodeRequestBinary({ ...fields, trace }, seq, 'f32'));
     expect(e.message).toBe('trace is too large (over 65535 bytes as JSON)');
     expect(e.id).toBe('edge-1');
   });
@@ -80,22 +71,22 @@ describe('binary header', () => {
     const traced = encodeRequestBinary({ ...fields, trace: { a: 1 } }, seq, 'f32');
     const noFlag = Buffer.from(traced);
     noFlag[4] = 0;
-    const e = wire(() => decodeRequest(noFlag));
+    const e = catchWire(() => decodeRequest(noFlag));
     expect(e.message).toBe('trace bytes present without the trace flag');
     expect(e.reply_to).toBe(fields.reply_to);
     const notJson = Buffer.from(traced);
     notJson[BINARY_HEADER_BYTES + 28] = 0x78; // 'x' instead of '{'
-    expect(wire(() => decodeRequest(notJson)).message).toBe('trace is not valid JSON');
+    expect(catchWire(() => decodeRequest(notJson)).message).toBe('trace is not valid JSON');
     const notNumbers = encodeRequestBinary({ ...fields, trace: { a: 1 } }, seq, 'f32');
     notNumbers.write('{"a":"1"}'.slice(0, 7), BINARY_HEADER_BYTES + 28); // {"a":"1 : still 7 bytes, a string value
-    expect(wire(() => decodeRequest(notNumbers)).message).toMatch(/^trace is not valid JSON|trace.a must be a finite number/);
+    expect(catchWire(() => decodeRequest(notNumbers)).message).toMatch(/^trace is not valid JSON|trace.a must be a finite number/);
     const badUtf8 = Buffer.from(traced);
     badUtf8[BINARY_HEADER_BYTES] = 0xff;
-    const u = wire(() => decodeRequest(badUtf8));
+    const u = catchWire(() => decodeRequest(badUtf8));
     expect(u.message).toBe('id is not valid UTF-8');
     const badReply = Buffer.from(traced);
     badReply[BINARY_HEADER_BYTES + 6] = 0xc3; // a lead byte followed by ASCII
-    const r = wire(() => decodeRequest(badReply));
+    const r = catchWire(() => decodeRequest(badReply));
     expect(r.message).toBe('reply_to is not valid UTF-8');
     expect(r.id).toBeUndefined(); // read before the ids: with no readable reply_to nobody is answered anyway
   });
@@ -104,28 +95,28 @@ describe('binary header', () => {
     const b = encodeRequestBinary(fields, seq, 'f32');
     const longId = Buffer.from(b);
     longId.writeUInt16LE(60000, 6);
-    expect(wire(() => decodeRequest(longId)).message).toBe('binary request truncated in id');
+    expect(catchWire(() => decodeRequest(longId)).message).toBe('binary request truncated in id');
     const longTrace = Buffer.from(b);
     longTrace.writeUInt16LE(60000, 10);
     longTrace[4] = 2;
-    const t = wire(() => decodeRequest(longTrace));
+    const t = catchWire(() => decodeRequest(longTrace));
     expect(t.message).toBe('binary request truncated in trace');
     expect(t.id).toBe('edge-1');
-    expect(wire(() => decodeRequest(b.subarray(0, BINARY_HEADER_BYTES - 1))).message).toBe(`binary request truncated: ${BINARY_HEADER_BYTES - 1} bytes, the header alone is ${BINARY_HEADER_BYTES}`);
+    expect(catchWire(() => decodeRequest(b.subarray(0, BINARY_HEADER_BYTES - 1))).message).toBe(`binary request truncated: ${BINARY_HEADER_BYTES - 1} bytes, the header alone is ${BINARY_HEADER_BYTES}`);
     const reserved = Buffer.from(b);
     reserved[5] = 1;
-    expect(wire(() => decodeRequest(reserved)).message).toBe('unknown binary flags 0x0 or non-zero reserved byte');
+    expect(catchWire(() => decodeRequest(reserved)).message).toBe('unknown binary flags 0x0 or non-zero reserved byte');
     const f16 = Buffer.from(b);
     f16[3] = 1;
-    expect(wire(() => decodeRequest(f16)).message).toBe(`binary request is ${b.length} bytes, expected ${b.length - 8} for T=2 F=2 f16`);
+    expect(catchWire(() => decodeRequest(f16)).message).toBe(`binary request is ${b.length} bytes, expected ${b.length - 8} for T=2 F=2 f16`);
   });
 
   it('drops an empty or over-long id and reply_to from the error, so nobody answers to them', () => {
     const b = encodeRequestBinary(fields, { frames: 1, featureDim: 1, data: Float32Array.of(1) }, 'f32');
     b.writeUInt32LE(0, 12);
-    expect(wire(() => decodeRequest(b))).toMatchObject({ id: 'edge-1', reply_to: fields.reply_to });
+    expect(catchWire(() => decodeRequest(b))).toMatchObject({ id: 'edge-1', reply_to: fields.reply_to });
     const long = encodeRequestJson({ ...fields }, seq).toString().replace('"edge-1"', JSON.stringify('i'.repeat(129)));
-    const e = wire(() => decodeRequest(Buffer.from(long.replace('"sequence":[[1,2],[3,4]]', '"sequence":[[1,2],[3]]'))));
+    const e = catchWire(() => decodeRequest(Buffer.from(long.replace('"sequence":[[1,2],[3,4]]', '"sequence":[[1,2],[3]]'))));
     expect(e.id).toBeUndefined();
     expect(e.reply_to).toBe(fields.reply_to);
   });
@@ -135,9 +126,9 @@ describe('JSON request text', () => {
   it('accepts only JSON whitespace before the object', () => {
     const body = encodeRequestJson(fields, seq).toString();
     expect(decodeRequest(Buffer.from(`\r\n \t${body}`)).id).toBe('edge-1');
-    expect(wire(() => decodeRequest(Buffer.from(`\f${body}`))).message).toBe('payload is neither a JSON object nor a binary request (magic "HB")');
-    expect(wire(() => decodeRequest(Buffer.from('   '))).message).toBe('payload is neither a JSON object nor a binary request (magic "HB")');
-    expect(wire(() => decodeRequest(Buffer.from([0x7b, 0xff]))).message).toMatch(/^request is not valid JSON: /);
+    expect(catchWire(() => decodeRequest(Buffer.from(`\f${body}`))).message).toBe('payload is neither a JSON object nor a binary request (magic "HB")');
+    expect(catchWire(() => decodeRequest(Buffer.from('   '))).message).toBe('payload is neither a JSON object nor a binary request (magic "HB")');
+    expect(catchWire(() => decodeRequest(Buffer.from([0x7b, 0xff]))).message).toMatch(/^request is not valid JSON: /);
   });
 
   it('prints integers plainly below 1e8 and floats with the fewest of 8 or 9 digits', () => {
@@ -158,12 +149,12 @@ describe('JSON request text', () => {
 
 describe('replies', () => {
   it('refuses replies that are not JSON objects, and keeps the id of an invalid one', () => {
-    for (const body of ['[1]', 'null', '"x"', '3']) expect(wire(() => decodeReply(Buffer.from(body))).message, body).toBe('reply must be a JSON object');
-    expect(wire(() => decodeReply(Buffer.from('{'))).message).toMatch(/^reply is not valid JSON: /);
-    const e = wire(() => decodeReply(Buffer.from(JSON.stringify({ id: 'r9', error: { code: 'nope' } }))));
+    for (const body of ['[1]', 'null', '"x"', '3']) expect(catchWire(() => decodeReply(Buffer.from(body))).message, body).toBe('reply must be a JSON object');
+    expect(catchWire(() => decodeReply(Buffer.from('{'))).message).toMatch(/^reply is not valid JSON: /);
+    const e = catchWire(() => decodeReply(Buffer.from(JSON.stringify({ id: 'r9', error: { code: 'nope' } }))));
     expect(e.message).toMatch(/^invalid reply: /);
     expect(e.id).toBe('r9');
-    expect(wire(() => decodeReply(Buffer.from(JSON.stringify({ id: 5, error: {} })))).id).toBeUndefined();
+    expect(catchWire(() => decodeReply(Buffer.from(JSON.stringify({ id: 5, error: {} })))).id).toBeUndefined();
   });
 
   it('decodes from a view inside a larger buffer', () => {
@@ -201,14 +192,14 @@ describe('sequence helpers', () => {
   it('encodes sequences longer than the decode limits (the limits are the reader\'s)', () => {
     const long: FeatureSequence = { frames: 2000, featureDim: 1, data: new Float32Array(2000) };
     expect(encodeRequestBinary(fields, long, 'f16').length).toBeGreaterThan(4000);
-    expect(wire(() => decodeRequest(encodeRequestBinary(fields, long, 'f16'))).message).toBe('sequence has 2000 frames, more than the limit 1024');
+    expect(catchWire(() => decodeRequest(encodeRequestBinary(fields, long, 'f16'))).message).toBe('sequence has 2000 frames, more than the limit 1024');
   });
 
   it('refuses non-integer dimensions and leaves out an absent mask', () => {
-    expect(wire(() => encodeRequestJson(fields, { frames: 1.5, featureDim: 2, data: new Float32Array(3) })).message).toBe('sequence must have at least 1 frame (got 1.5)');
-    expect(wire(() => encodeRequestJson(fields, { frames: 1, featureDim: 2.5, data: new Float32Array(2) })).message).toBe('sequence frames must have at least 1 feature (got 2.5)');
+    expect(catchWire(() => encodeRequestJson(fields, { frames: 1.5, featureDim: 2, data: new Float32Array(3) })).message).toBe('sequence must have at least 1 frame (got 1.5)');
+    expect(catchWire(() => encodeRequestJson(fields, { frames: 1, featureDim: 2.5, data: new Float32Array(2) })).message).toBe('sequence frames must have at least 1 feature (got 2.5)');
     expect(sequenceToRows(seq)).toEqual({ sequence: [[1, 2], [3, 4]] });
     expect('mask' in sequenceToRows(seq)).toBe(false);
-    expect(wire(() => encodeRequestJson(fields, { ...seq, mask: Float32Array.of(1, NaN, 1, 1) })).message).toBe('mask[0][1] is NaN: values must be finite');
+    expect(catchWire(() => encodeRequestJson(fields, { ...seq, mask: Float32Array.of(1, NaN, 1, 1) })).message).toBe('mask[0][1] is NaN: values must be finite');
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   BINARY_HEADER_BYTES, decodeRequest, formatFloat32, encodeRequestBinary, encodeRequestJson, float16BitsToFloat32, float32ToFloat16Bits,
-  sequenceFromRows, sequenceToRows, WireError, type FeatureSequence, type RequestEnvelopeFields,
+  sequenceFromRows, sequenceToRows, type FeatureSequence, type RequestEnvelopeFields,
 } from '../../src/index';
+import { catchWire } from './catch-wire';
 
 const fields: RequestEnvelopeFields = { id: 'req-1', reply_to: 'helen/v1/devices/pi/predictions', deadline: 1732530000123.5, trace: { capture: 1732530000000, publish: 1732530000010 } };
 
@@ -10,16 +11,6 @@ const fields: RequestEnvelopeFields = { id: 'req-1', reply_to: 'helen/v1/devices
 function window(frames = 30, dim = 84, withMask = true): FeatureSequence {
   const rows = Array.from({ length: frames }, (_, t) => Array.from({ length: dim }, (_, f) => Math.fround(Math.sin(t * dim + f) * (f % 7 === 0 ? 3 : 1))));
   return sequenceFromRows(rows, withMask ? rows.map((_, t) => [1, t % 3 === 0 ? 0 : 1]) : undefined);
-}
-
-function catchWire(fn: () => unknown): WireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WireError) return err;
-    throw err;
-  }
-  throw new Error('expected a WireError');
 }
 
 describe('JSON requests', () => {
