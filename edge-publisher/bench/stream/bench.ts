@@ -4,6 +4,7 @@
  */
 import type { LoadedModel } from '@helen/model-runtime';
 import type { DecisionSettings } from '../../src/decision/settings';
+import type { ResampleOptions } from '../../src/pipeline/resample';
 import { renderScenario } from './frames';
 import { BenchTotals, type BenchReport } from './report';
 import { runStream } from './runner';
@@ -19,6 +20,7 @@ export interface BenchOptions {
   decision: Partial<DecisionSettings>;
   stride: number;
   toleranceMs?: number;
+  resample?: ResampleOptions;
   /** Called after each stream (progress output). */
   onStream?: (done: number, seed: number) => void;
 }
@@ -30,7 +32,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const seed = splitSeed(opts.split, opts.seedBase + i);
     const scenario = generateScenario(seed);
     const stream = renderScenario(scenario);
-    const run = await runStream(stream.frames, { model: opts.model, decision: opts.decision, stride: opts.stride });
+    const run = await runStream(stream.frames, { model: opts.model, decision: opts.decision, stride: opts.stride, ...(opts.resample ? { resample: opts.resample } : {}) });
     const score = scoreStream(stream.signs, run.events, stream, opts.toleranceMs ?? DEFAULT_TOLERANCE_MS, stream.empty);
     totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frames.length, windows: run.windows, durationMs: stream.end - stream.start });
     opts.onStream?.(i + 1, seed);

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_PATH, loadModel } from '@helen/model-runtime';
 import { DEFAULT_STRIDE } from '../../src/config';
+import { DEFAULT_RESAMPLE } from '../../src/pipeline/resample';
 import { runBench } from './bench';
 import { decisionFor, PRESETS, type Preset } from './presets';
 import { formatReport } from './report';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'tolerance-ms': { type: 'string', default: String(DEFAULT_TOLERANCE_MS) },
     model: { type: 'string', default: DEFAULT_MODEL_PATH },
     json: { type: 'string' },
+    'resample-fps': { type: 'string' },
   },
 });
 
@@ -53,11 +55,13 @@ const stride = int('stride', values.stride, 1);
 const toleranceMs = int('tolerance-ms', values['tolerance-ms'], 0);
 
 const decision = decisionFor(preset, process.env);
+// Frame-rate normalisation: the pipeline's default unless --resample-fps says otherwise (0 = off).
+const resample = values['resample-fps'] === undefined ? undefined : { ...DEFAULT_RESAMPLE, fps: int('resample-fps', values['resample-fps'], 0) };
 // One intra-op thread, not spinning, as the edge's local model: the machine is shared.
 const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinning: false });
 const started = performance.now();
 const report = await runBench({
-  split, streams, seedBase, model, decision: decision.settings, stride, toleranceMs,
+  split, streams, seedBase, model, decision: decision.settings, stride, toleranceMs, ...(resample ? { resample } : {}),
   onStream: (done) => { if (done % 25 === 0 || done === streams) process.stderr.write(`${done}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`); },
 });
 await model.engine.close();

@@ -15,6 +15,7 @@ import pino from 'pino';
 import type { DecisionSettings } from '../../src/decision/settings';
 import { modelInfoFromMetadata } from '../../src/model-info';
 import { EdgePipeline } from '../../src/pipeline/pipeline';
+import type { ResampleOptions } from '../../src/pipeline/resample';
 import type { PredictOutcome, Predictor } from '../../src/predict/types';
 
 export interface BenchEvent {
@@ -35,6 +36,8 @@ export interface RunOptions {
   stride: number;
   /** Rows per model call at most. */
   batchSize?: number;
+  /** Frame-rate normalisation (the pipeline's default when absent). */
+  resample?: ResampleOptions;
 }
 
 const silent = pino({ level: 'silent' });
@@ -42,6 +45,7 @@ const silent = pino({ level: 'silent' });
 function pipelineFor(opts: RunOptions, predictor: Predictor): EdgePipeline {
   return new EdgePipeline({
     model: modelInfoFromMetadata(opts.model.metadata), decision: opts.decision, stride: opts.stride,
+    ...(opts.resample ? { resample: opts.resample } : {}),
     deviceId: 'stream-bench', sessionId: 'stream-bench', predictor, sinks: [], log: silent,
   });
 }

@@ -17,6 +17,9 @@ export const SPLIT_SEEDS: Readonly<Record<Split, { first: number; last: number }
   heldout: { first: 100_001, last: 200_000 },
 };
 
+/** Seeds whose streams may be trained on (dataset.ts); never benchmarked. */
+export const TRAIN_SEEDS = { first: 200_001, last: 300_000 } as const;
+
 /** The seed of the `index`-th stream of a split (index from 0). */
 export function splitSeed(split: Split, index: number): number {
   const r = SPLIT_SEEDS[split];

@@ -56,3 +56,27 @@ export const decisionSettings = defineSettings({
 export type DecisionSettings = ConfigOf<typeof decisionSettings.shape>;
 
 export const DEFAULT_DECISION_SETTINGS: DecisionSettings = decisionSettings.defaults();
+
+/** The original client's numbers, kept by name now that the defaults are tuned (issue 12). */
+export const ORIGINAL_DECISION_SETTINGS: DecisionSettings = Object.freeze({
+  presenceEnter: 0.85, presenceExit: 0.70, probEnter: 0.95, probExit: 0.75, marginEnter: 0.40, marginExit: 0.18,
+  entropyEnter: 1.70, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.040, motionEnter: 0.015, motionExit: 0.005,
+  smoothWindow: 7, minConsecutive: 4, staticProb: 0.995, staticMargin: 0.5, staticHandScore: 0.8,
+  earlyProb: 0.995, earlyMargin: 0.5, earlyConsecutive: 2, minHandScore: 0.7, cooldownMs: 2000,
+});
+
+export const DECISION_PRESET_NAMES = ['original', 'strict', 'normal', 'sensitive'] as const;
+export type DecisionPresetName = (typeof DECISION_PRESET_NAMES)[number];
+
+/**
+ * Named sets of decision numbers. `original`: the original client's. `normal`: the defaults
+ * (the edge's configuration, so an empty override). `strict` and `sensitive`: the display's
+ * sensitivity choices either side of it (fewer false events against fewer misses); their
+ * numbers and what each costs are measured by the stream benchmark (README "Stream benchmark").
+ */
+export const DECISION_PRESETS: Readonly<Record<DecisionPresetName, Partial<DecisionSettings>>> = Object.freeze({
+  original: ORIGINAL_DECISION_SETTINGS,
+  strict: ORIGINAL_DECISION_SETTINGS,
+  normal: {},
+  sensitive: {},
+});

@@ -12,6 +12,7 @@ import type { WindowStats } from '../decision/stats';
 import type { ModelInfo } from '../model-info';
 import type { PredictionResult, Predictor } from '../predict/types';
 import type { GestureSink } from '../sinks/types';
+import { DEFAULT_RESAMPLE, FrameRateNormalizer, type ResampleOptions } from './resample';
 import { HopTimings } from './timings';
 import { EdgeWindow } from './window';
 
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   predictor: Predictor;
   sinks: readonly GestureSink[];
   log: Logger;
+  /** Frame-rate normalisation to the model's frame rate (resample.ts); default 30 fps. */
+  resample?: ResampleOptions;
 }
 
 export interface PipelineCounters {
@@ -45,18 +48,23 @@ export type PredictionListener = (r: PredictionResult, d: DecisionOutcome) => vo
 export type EventListener = (e: GestureEvent, decision: GestureDecision) => void;
 
 export class EdgePipeline {
-  readonly engine: DecisionEngine;
+  private decisionEngine: DecisionEngine;
   readonly timings = new HopTimings();
   readonly counters: PipelineCounters = { frames: 0, badFrames: 0, gatedFrames: 0, requests: 0, results: 0, superseded: 0, timeouts: 0, unavailable: 0, errors: 0, events: 0, suppressed: 0 };
   private readonly featurizer: FrameFeaturizer;
   private readonly window: EdgeWindow;
+  private readonly resampler: FrameRateNormalizer;
   private readonly minFrames: number;
   private sinceSend: number;
   private sequence = 0;
   private readonly predictionListeners: PredictionListener[] = [];
   private readonly eventListeners: EventListener[] = [];
+  private readonly gateListeners: ((stats: WindowStats, open: boolean) => void)[] = [];
+  private readonly sendListeners: ((stats: WindowStats) => void)[] = [];
   private stopped = false;
   private lastResult: PredictionResult | undefined;
+  /** Bumped by setDecision: answers to windows sent before belong to the old engine. */
+  private engineGeneration = 0;
 
   constructor(private readonly opts: PipelineOptions) {
     const m = opts.model;
@@ -65,9 +73,24 @@ export class EdgePipeline {
       throw new Error(`model metadata says feature_dim ${m.featureDim}, but use_z=${m.useZ} gives ${this.featurizer.featureDim}`);
     }
     this.window = new EdgeWindow(m.seqLen, m.featureDim);
+    this.resampler = new FrameRateNormalizer(opts.resample ?? DEFAULT_RESAMPLE);
     this.minFrames = minPartialFrames(m.seqLen);
-    this.engine = new DecisionEngine(m.labels, opts.decision);
+    this.decisionEngine = new DecisionEngine(m.labels, opts.decision);
     this.sinceSend = opts.stride;
+  }
+
+  get engine(): DecisionEngine {
+    return this.decisionEngine;
+  }
+
+  /**
+   * New decision numbers on top of the configured ones (a sensitivity preset chosen on the
+   * display). The engine starts over: a held label, votes and smoothing belong to the old
+   * numbers. Windows already sent answer into the new engine's epoch check and are dropped.
+   */
+  setDecision(numbers: Partial<DecisionSettings>): void {
+    this.decisionEngine = new DecisionEngine(this.opts.model.labels, { ...this.opts.decision, ...numbers });
+    this.engineGeneration++;
   }
 
   get last(): PredictionResult | undefined {
@@ -82,6 +105,16 @@ export class EdgePipeline {
     this.eventListeners.push(fn);
   }
 
+  /** Every frame's gate decision (benchmarks replay the decision engine from these). */
+  onGate(fn: (stats: WindowStats, open: boolean) => void): void {
+    this.gateListeners.push(fn);
+  }
+
+  /** Every window sent for a prediction, with the stats the decision will see. */
+  onSend(fn: (stats: WindowStats) => void): void {
+    this.sendListeners.push(fn);
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -89,19 +122,24 @@ export class EdgePipeline {
   onFrame(frame: LandmarkFrame): void {
     if (this.stopped) return;
     this.counters.frames++;
-    let features;
     try {
-      features = this.featurizer.push(frame);
+      // Frames interpolated into a gap first (resample.ts), then this one; only this one is gated and may be sent.
+      for (const f of this.resampler.push(frame)) {
+        const features = this.featurizer.push(f);
+        const score = f.hands.length === 0 ? 0 : f.hands.reduce((a, h) => a + h.score, 0) / f.hands.length;
+        this.window.push(features, score);
+      }
     } catch (err) {
       // One bad frame (e.g. a malformed landmark from a page) must not stop the stream.
+      this.resampler.reset();
       this.counters.badFrames++;
       if (this.counters.badFrames <= 5 || this.counters.badFrames % 1000 === 0) this.opts.log.warn({ err: (err as Error).message, bad: this.counters.badFrames }, 'frame skipped');
       return;
     }
-    const score = frame.hands.length === 0 ? 0 : frame.hands.reduce((a, h) => a + h.score, 0) / frame.hands.length;
-    this.window.push(features, score);
     const stats = this.window.stats(false);
-    if (!this.engine.gate(stats)) {
+    const open = this.engine.gate(stats);
+    for (const l of this.gateListeners) l(stats, open);
+    if (!open) {
       this.counters.gatedFrames++;
       this.sinceSend = this.opts.stride; // send at once when a hand is back
       return;
@@ -115,11 +153,13 @@ export class EdgePipeline {
   private send(stats: WindowStats): void {
     const seq = this.window.toSequence();
     const epoch = this.engine.epoch;
+    const generation = this.engineGeneration;
     this.counters.requests++;
+    for (const l of this.sendListeners) l(stats);
     void this.opts.predictor.predict(seq, stats.ts).then((out) => {
       if (this.stopped) return;
       switch (out.kind) {
-        case 'result': return this.onResult(out.result, stats, epoch);
+        case 'result': return generation === this.engineGeneration ? this.onResult(out.result, stats, epoch) : undefined;
         case 'superseded': this.counters.superseded++; return;
         case 'timeout': this.counters.timeouts++; return;
         case 'unavailable': this.counters.unavailable++; return;

@@ -1,0 +1,108 @@
+/**
+ * Captures what the decision engine sees on one stream, once, so that many sets of decision
+ * numbers can be tried on it without the model: every frame's gate stats and every window
+ * sent with its stats and the model's scores (as logits-equivalent log probabilities, so a
+ * temperature can be applied later). Gate numbers (presence, area) decide which windows are
+ * sent, so a capture holds for the gate numbers it was made with only.
+ */
+import { scoreBatch, type LoadedModel } from '@helen/model-runtime';
+import { prepareModelInput } from '@helen/features';
+import type { FeatureSequence, LandmarkFrame } from '@helen/schemas';
+import pino from 'pino';
+import { DecisionEngine } from '../../src/decision/engine';
+import type { DecisionSettings } from '../../src/decision/settings';
+import type { WindowStats } from '../../src/decision/stats';
+import { modelInfoFromMetadata } from '../../src/model-info';
+import { EdgePipeline } from '../../src/pipeline/pipeline';
+import type { ResampleOptions } from '../../src/pipeline/resample';
+import type { PredictOutcome, Predictor } from '../../src/predict/types';
+import type { BenchEvent } from './runner';
+
+/** One frame: its gate stats, and the window sent on it if any (index into `windows`). */
+interface FrameStep {
+  gate: Pick<WindowStats, 'presence' | 'areaLeft' | 'areaRight'>;
+  window: number;
+}
+
+export interface StreamCapture {
+  steps: FrameStep[];
+  windowStats: WindowStats[];
+  /** Natural-log probabilities per window (softmax(logits) taken back to log space). */
+  logProbs: Float32Array[];
+}
+
+class Collector implements Predictor {
+  readonly servedBy = 'edge' as const;
+  readonly windows: FeatureSequence[] = [];
+  predict(seq: FeatureSequence): Promise<PredictOutcome> {
+    this.windows.push(seq);
+    return Promise.resolve({ kind: 'unavailable', reason: 'collecting windows' });
+  }
+}
+
+export async function captureStream(
+  frames: readonly LandmarkFrame[], opts: { model: LoadedModel; gate: Partial<DecisionSettings>; stride: number; resample?: ResampleOptions },
+): Promise<StreamCapture> {
+  const collector = new Collector();
+  const pipeline = new EdgePipeline({
+    model: modelInfoFromMetadata(opts.model.metadata), decision: opts.gate, stride: opts.stride,
+    deviceId: 'stream-tune', sessionId: 'stream-tune', predictor: collector, sinks: [], log: pino({ level: 'silent' }),
+    ...(opts.resample ? { resample: opts.resample } : {}),
+  });
+  const steps: FrameStep[] = [];
+  const windowStats: WindowStats[] = [];
+  pipeline.onGate((s) => steps.push({ gate: { presence: s.presence, areaLeft: s.areaLeft, areaRight: s.areaRight }, window: -1 }));
+  pipeline.onSend((s) => {
+    windowStats.push(s);
+    (steps.at(-1) as FrameStep).window = windowStats.length - 1;
+  });
+  for (const f of frames) pipeline.onFrame(f);
+  const logProbs = await scoreLog(opts.model, collector.windows);
+  return { steps, windowStats, logProbs };
+}
+
+async function scoreLog(model: LoadedModel, windows: readonly FeatureSequence[], batchSize = 512): Promise<Float32Array[]> {
+  const seqLen = model.metadata.seq_len, dim = model.metadata.feature_dim;
+  const out = new Array<Float32Array>(windows.length);
+  const byLength = new Map<number, number[]>();
+  windows.forEach((w, i) => {
+    const n = Math.min(w.frames, seqLen);
+    byLength.set(n, [...(byLength.get(n) ?? []), i]);
+  });
+  for (const [frames, indices] of byLength) {
+    for (let at = 0; at < indices.length; at += batchSize) {
+      const chunk = indices.slice(at, at + batchSize);
+      const input = new Float32Array(chunk.length * frames * dim);
+      chunk.forEach((wi, row) => input.set(prepareModelInput(windows[wi] as FeatureSequence, seqLen).data, row * frames * dim));
+      const scores = await scoreBatch(model, input, chunk.length, frames);
+      chunk.forEach((wi, row) => {
+        out[wi] = Float32Array.from((scores[row] as { probabilities: number[] }).probabilities, (p) => Math.log(Math.max(p, 1e-30)));
+      });
+    }
+  }
+  return out;
+}
+
+/** Softmax of logProbs / temperature. */
+export function calibrated(logProbs: Float32Array, temperature: number): Float64Array {
+  const out = new Float64Array(logProbs.length);
+  let max = -Infinity;
+  for (const v of logProbs) max = Math.max(max, v / temperature);
+  let sum = 0;
+  logProbs.forEach((v, i) => { out[i] = Math.exp(v / temperature - max); sum += out[i] as number; });
+  for (let i = 0; i < out.length; i++) (out[i] as number) /= sum;
+  return out;
+}
+
+/** The events a decision engine with `settings` fires on a captured stream (answers instant, as in runner.ts). */
+export function replayDecisions(capture: StreamCapture, labels: readonly string[], settings: Partial<DecisionSettings>, temperature = 1): BenchEvent[] {
+  const engine = new DecisionEngine(labels, settings);
+  const events: BenchEvent[] = [];
+  for (const step of capture.steps) {
+    if (!engine.gate(step.gate) || step.window < 0) continue;
+    const stats = capture.windowStats[step.window] as WindowStats;
+    const out = engine.onPrediction(calibrated(capture.logProbs[step.window] as Float32Array, temperature), stats);
+    if (out.fired) events.push({ label: out.fired.label, ts: out.fired.ts });
+  }
+  return events;
+}

@@ -1,0 +1,59 @@
+/**
+ * The candidates tune.ts tries. `diagnose`: the original numbers with one rule relaxed at a
+ * time (which rule costs the misses). `coarse`: a grid over the numbers that matter.
+ */
+import { ORIGINAL_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
+
+export interface Candidate {
+  name: string;
+  settings: Partial<DecisionSettings>;
+  temperature?: number;
+}
+
+const original = ORIGINAL_DECISION_SETTINGS;
+
+function diagnose(): Candidate[] {
+  const one = (name: string, s: Partial<DecisionSettings>): Candidate => ({ name, settings: { ...original, ...s } });
+  return [
+    one('original', {}),
+    one('probEnter 0.8', { probEnter: 0.8 }),
+    one('marginEnter 0.2', { marginEnter: 0.2 }),
+    one('entropyEnter 2.5', { entropyEnter: 2.5 }),
+    one('static rule off (motionEnter 0)', { motionEnter: 0, motionExit: 0 }),
+    one('staticProb 0.95', { staticProb: 0.95, staticMargin: 0.4 }),
+    one('smooth 3 / consecutive 2', { smoothWindow: 3, minConsecutive: 2 }),
+    one('smooth 5 / consecutive 3', { smoothWindow: 5, minConsecutive: 3 }),
+    one('minHandScore 0.5', { minHandScore: 0.5, staticHandScore: 0.5 }),
+    one('earlyProb 0.95', { earlyProb: 0.95, earlyMargin: 0.4 }),
+    one('all relaxed', { probEnter: 0.8, marginEnter: 0.2, motionEnter: 0, motionExit: 0, smoothWindow: 5, minConsecutive: 3 }),
+  ];
+}
+
+function coarse(): Candidate[] {
+  const out: Candidate[] = [];
+  for (const probEnter of [0.6, 0.7, 0.8, 0.9]) {
+    for (const [smoothWindow, minConsecutive] of [[3, 2], [5, 3], [7, 4]] as const) {
+      for (const marginEnter of [0.2, 0.4]) {
+        for (const motionEnter of [0, 0.005, 0.015]) {
+          for (const staticProb of [0.9, 0.995]) {
+            if (motionEnter === 0 && staticProb !== 0.995) continue; // no static windows: staticProb unused
+            for (const temperature of [1]) {
+              out.push({
+                name: `p${probEnter} s${smoothWindow}/${minConsecutive} m${marginEnter} mot${motionEnter} sp${staticProb} T${temperature}`,
+                settings: {
+                  ...original, probEnter, probExit: Math.min(original.probExit, probEnter), smoothWindow, minConsecutive, marginEnter,
+                  marginExit: Math.min(original.marginExit, marginEnter), motionEnter, motionExit: Math.min(original.motionExit, motionEnter),
+                  staticProb, staticMargin: Math.min(original.staticMargin, marginEnter + 0.1),
+                },
+                temperature,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse };

@@ -1,0 +1,73 @@
+/**
+ * Decision-number tuning on the tuning split: captures each stream once (capture.ts: gate
+ * stats, windows, model scores), then replays the decision engine for every candidate and
+ * scores it like the benchmark. Only numbers that do not change which windows are sent are
+ * varied here (the presence and area gates are fixed by --gate-preset and env); the
+ * temperature too, as it only rescales the scores.
+ *
+ *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid coarse|fine] [--model path]
+ *
+ * Prints one line per candidate, best first by the issue's targets (exactly-once rate among
+ * those that keep false events <= 1 per 10 h and wrong/double <= 0.5%).
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_PATH, loadModel } from '@helen/model-runtime';
+import { DEFAULT_DECISION_SETTINGS, ORIGINAL_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
+import { captureStream, replayDecisions, type StreamCapture } from './capture';
+import { renderScenario, type RenderedStream } from './frames';
+import { BenchTotals, type BenchReport } from './report';
+import { generateScenario, splitSeed, type Scenario } from './scenario';
+import { DEFAULT_TOLERANCE_MS, scoreStream } from './scorer';
+import { CANDIDATE_GRIDS, type Candidate } from './tune-grids';
+
+const { values } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '300' },
+    'seed-base': { type: 'string', default: '0' },
+    grid: { type: 'string', default: 'coarse' },
+    'gate-preset': { type: 'string', default: 'default' },
+    model: { type: 'string', default: DEFAULT_MODEL_PATH },
+    top: { type: 'string', default: '25' },
+  },
+});
+
+const grid = CANDIDATE_GRIDS[values.grid];
+if (!grid) throw new Error(`--grid must be one of ${Object.keys(CANDIDATE_GRIDS).join(', ')}`);
+const base: DecisionSettings = values['gate-preset'] === 'original' ? ORIGINAL_DECISION_SETTINGS : DEFAULT_DECISION_SETTINGS;
+const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinning: false });
+const labels = model.metadata.class_labels;
+
+interface Captured { scenario: Scenario; stream: RenderedStream; capture: StreamCapture }
+const captured: Captured[] = [];
+const started = performance.now();
+const streams = Number(values.streams), seedBase = Number(values['seed-base']);
+for (let i = 0; i < streams; i++) {
+  const scenario = generateScenario(splitSeed('tuning', seedBase + i));
+  const stream = renderScenario(scenario);
+  captured.push({ scenario, stream, capture: await captureStream(stream.frames, { model, gate: base, stride: 1 }) });
+  if ((i + 1) % 50 === 0) process.stderr.write(`captured ${i + 1}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+await model.engine.close();
+
+function evaluate(c: Candidate): BenchReport {
+  const totals = new BenchTotals(labels);
+  const settings = { ...base, ...c.settings };
+  for (const { scenario, stream, capture } of captured) {
+    const events = replayDecisions(capture, labels, settings, c.temperature ?? 1);
+    const score = scoreStream(stream.signs, events, stream, DEFAULT_TOLERANCE_MS, stream.empty);
+    totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frames.length, windows: capture.windowStats.length, durationMs: stream.end - stream.start });
+  }
+  return totals.report();
+}
+
+const rows = grid().map((c) => ({ c, r: evaluate(c) }));
+const ok = (r: BenchReport) => (r.idle.falsePer10h ?? 0) <= 1 && r.overall.wrongOrDoubleEventRate <= 0.005;
+rows.sort((a, b) => Number(ok(b.r)) - Number(ok(a.r)) || b.r.overall.exactRate - a.r.overall.exactRate);
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+console.log(`tuning streams ${seedBase}..${seedBase + streams - 1}, ${rows.length} candidates, gate numbers from ${values['gate-preset']}`);
+console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const { c, r } of rows.slice(0, Number(values.top))) {
+  const o = r.overall;
+  console.log(`| ${c.name} | ${pct(o.exactRate)} | ${pct(o.missed / o.signs)} | ${pct(o.wrongOrDoubleEventRate)} | ${(r.idle.falsePer10h ?? 0).toFixed(1)} | ${o.latencyP50Ms ?? '-'} | ${o.latencyP95Ms ?? '-'} |`);
+}

@@ -1,0 +1,55 @@
+/**
+ * The tuning tools of the stream benchmark: a captured stream replayed through the decision
+ * engine decides exactly as the benchmark's full run, temperature 1 changes nothing, and the
+ * stream training labels follow the sign time a window holds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH, loadModel, type LoadedModel } from '@helen/model-runtime';
+import { CLASS_LABELS } from '@helen/schemas';
+import { ORIGINAL_DECISION_SETTINGS } from '../src/decision/settings';
+import { calibrated, captureStream, replayDecisions } from '../bench/stream/capture';
+import { renderScenario } from '../bench/stream/frames';
+import { runStream } from '../bench/stream/runner';
+import { generateScenario, splitSeed } from '../bench/stream/scenario';
+import { OUTLIER, windowLabel } from '../bench/stream/window-label';
+
+let model: LoadedModel;
+beforeAll(async () => { model = await loadModel([DEFAULT_MODEL_PATH], 'main', { intraOpThreads: 1, spinning: false }); });
+afterAll(async () => { await model.engine.close(); });
+
+describe('capture and replay', () => {
+  it('replays the decision engine to the same events as a full benchmark run, for loose and strict numbers', async () => {
+    let events = 0;
+    for (const index of [0, 1, 2, 3]) {
+      const stream = renderScenario(generateScenario(splitSeed('tuning', index)));
+      const capture = await captureStream(stream.frames, { model, gate: ORIGINAL_DECISION_SETTINGS, stride: 1 });
+      for (const numbers of [ORIGINAL_DECISION_SETTINGS, { ...ORIGINAL_DECISION_SETTINGS, probEnter: 0.6, motionEnter: 0, motionExit: 0, smoothWindow: 3, minConsecutive: 2 }]) {
+        const full = await runStream(stream.frames, { model, decision: numbers, stride: 1 });
+        const replayed = replayDecisions(capture, model.metadata.class_labels, numbers);
+        expect(replayed).toEqual(full.events);
+        events += full.events.length;
+      }
+    }
+    expect(events).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('applies a temperature as softmax(log p / T)', () => {
+    const logp = Float32Array.from([Math.log(0.7), Math.log(0.2), Math.log(0.1)]);
+    const same = calibrated(logp, 1);
+    expect(same[0]).toBeCloseTo(0.7, 6);
+    const softer = calibrated(logp, 2);
+    expect(softer[0]).toBeLessThan(0.7);
+    expect(softer.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  });
+});
+
+describe('windowLabel', () => {
+  const signs = [{ label: 'Reloj', onset: 10_000, end: 11_500, tags: [] }];
+  it('labels a window holding >= 450 ms of a sign with it, <= 100 ms as no sign, and leaves the rest out', () => {
+    expect(windowLabel(10_500, signs)).toBe(CLASS_LABELS.indexOf('Reloj'));
+    expect(windowLabel(12_000, signs)).toBe(CLASS_LABELS.indexOf('Reloj')); // 500 ms of the sign's end
+    expect(windowLabel(10_200, signs)).toBeNull();
+    expect(windowLabel(10_050, signs)).toBe(OUTLIER);
+    expect(windowLabel(12_450, signs)).toBe(OUTLIER);
+  });
+});
