@@ -5,6 +5,9 @@
 import type { Logger } from 'pino';
 import { createLogger } from '@helen/runtime';
 import type { EdgeConfig, EdgeEnvSource } from './config';
+import { createDisplay, type Display } from './display/plugin';
+import { decisionPreset, type Sensitivity } from './display/sensitivity';
+import { defaultStateDir } from './display/settings';
 import { HomeAssistantBridge } from './home-assistant/bridge';
 import { EdgeMetrics, type EdgeSnapshot } from './metrics';
 import { modelInfoFromMetadata, type ModelInfo } from './model-info';
@@ -53,6 +56,8 @@ export interface Edge {
   /** The Home Assistant connection (set after start() when HELEN_HA_MQTT_URL is set). */
   readonly homeAssistant: HomeAssistantBridge | undefined;
   readonly source: LandmarkSource | undefined;
+  /** The Helen display's backend on the UI server (set after start() when HELEN_DISPLAY and HELEN_EDGE_UI are on). */
+  readonly display: Display | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): EdgeStatus;
@@ -91,6 +96,9 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
   const sinks: GestureSink[] = [];
   let statsTimer: NodeJS.Timeout | undefined;
   let lastGesture: EdgeDisplayStatus['lastGesture'];
+  let displayApp: Display | undefined;
+  /** The display's saved choice, applied to the pipeline once it exists. */
+  let sensitivity: Sensitivity | undefined;
   let started = false;
   let stopping = false;
 
@@ -132,6 +140,23 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
     };
   }
   const prometheus = new EdgeMetrics(snapshot);
+
+  /** A sensitivity preset from the display: new decision numbers for the running pipeline. */
+  function applySensitivity(preset: Sensitivity): void {
+    sensitivity = preset;
+    if (pipeline) setDecision(pipeline, preset);
+  }
+
+  function setDecision(p: EdgePipeline, preset: Sensitivity): void {
+    // EdgePipeline.setDecision arrived with the presets; an older pipeline keeps its numbers.
+    const pipe = p as { setDecision?: unknown };
+    if (typeof pipe.setDecision !== 'function') {
+      log.warn({ sensitivity: preset }, 'this pipeline cannot change its decision numbers while running');
+      return;
+    }
+    (pipe.setDecision as (n: ReturnType<typeof decisionPreset>) => void).call(p, decisionPreset(preset));
+    log.info({ sensitivity: preset }, 'decision preset applied');
+  }
 
   function display(): void {
     if (!source || !displaysStatus(source)) return;
@@ -201,6 +226,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
     get link() { return link; },
     get homeAssistant() { return homeAssistant; },
     get source() { return source; },
+    get display() { return displayApp; },
     status,
     metrics,
     prometheus,
@@ -208,8 +234,15 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       if (started) throw new Error('edge already started');
       started = true;
       if (config.ui.enabled) {
+        const staticDir = deps.uiStaticDir ?? config.ui.staticDir;
+        if (config.display.enabled) {
+          displayApp = createDisplay({
+            config: config.display, stateDir: config.display.stateDir ?? defaultStateDir(deps.env), log: log.child({ module: 'display' }),
+            broadcast: (e) => ui?.broadcast(e), atRoot: staticDir === undefined, status, applySensitivity, ...(deps.env ? { env: deps.env } : {}),
+          });
+        }
         ui = new UiServer({
-          host: config.ui.host, port: config.ui.port, staticDir: deps.uiStaticDir ?? config.ui.staticDir, plugins: deps.uiPlugins ?? [],
+          host: config.ui.host, port: config.ui.port, staticDir, plugins: [...(deps.uiPlugins ?? []), ...(displayApp ? [displayApp.plugin] : [])],
           health: () => ({ ...status() }), metrics, prometheus,
         }, log);
       }
@@ -265,6 +298,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
         model, decision: config.decision, stride: config.stride, deviceId: config.deviceId, sessionId: config.sessionId,
         predictor: router, sinks, log: log.child({ module: 'pipeline' }),
       });
+      if (sensitivity) setDecision(pipeline, sensitivity);
       pipeline.onPrediction(() => display());
       prometheus.knowGestures(model.labels);
       pipeline.timings.onSample((hop, ms) => prometheus.observeHop(hop, ms));
@@ -281,7 +315,11 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
       }
       log.info({ mode, source: source.kind, model: model.modelId, seq_len: model.seqLen, stride: config.stride, sinks: sinks.map((s) => s.name), ui: ui?.url }, 'edge started');
       const p = pipeline;
-      await source.start((frame) => p.onFrame(frame));
+      const d = displayApp;
+      await source.start((frame) => {
+        p.onFrame(frame);
+        d?.onFrame(frame);
+      });
       display();
     },
     async stop() {

@@ -11,6 +11,7 @@ import {
   productionSettings, setting, topicPrefixSetting, type ConfigOf, type EnvSource, type InsecureCheck,
 } from '@helen/runtime';
 import { decisionSettings } from './decision/settings';
+import { displaySettings } from './display/settings';
 import { homeAssistantSettings } from './home-assistant/settings';
 
 export const SOURCE_KINDS = ['camera', 'replay', 'synthetic'] as const;
@@ -89,6 +90,7 @@ interface CheckedConfig {
   readonly mqtt: { readonly url: string };
   readonly http: { readonly url: string | undefined };
   readonly homeAssistant: { readonly url: string | undefined };
+  readonly display: { readonly homeAssistant: { readonly url: string | undefined } };
   readonly ui: { readonly enabled: boolean; readonly host: string };
 }
 
@@ -98,6 +100,8 @@ const edgeProductionChecks: readonly InsecureCheck<CheckedConfig>[] = [
   plainMqttClientCheck('HELEN_MQTT_URL', (c) => (c.http.url === undefined ? c.mqtt.url : undefined)),
   plainMqttClientCheck('HELEN_HA_MQTT_URL', (c) => c.homeAssistant.url),
   { kind: 'plainHttp', find: (c) => plainUrlFinding('HELEN_CLOUD_API_URL', c.http.url, ['http'], 'HTTP'), instead: 'or use https://' },
+  // The display's Home Assistant token would cross the network readable.
+  { kind: 'plainHttp', find: (c) => plainUrlFinding('HELEN_HA_API_URL', c.display.homeAssistant.url, ['http'], 'HTTP'), instead: 'or use https://' },
   {
     kind: 'plainHttp',
     find: (c) => (c.ui.enabled && !isLoopbackHost(c.ui.host) ? `HELEN_EDGE_UI_HOST=${c.ui.host} serves the UI backend over plain HTTP beyond this machine` : undefined),
@@ -160,6 +164,8 @@ export const edgeSettings = defineSettings({
   sessionId: setting.custom('HELEN_EDGE_SESSION_ID', 'session_id of gesture events (default: random per start)', (r) => r, () => randomUUID().replace(/-/g, '')),
   statsIntervalMs: setting.secondsAsMs('HELEN_EDGE_STATS_INTERVAL', 'seconds between per-hop timing summaries in the log (0 = off)', 30, { min: 0 }),
   decision: decisionSettings,
+  /** The Helen display (issue 13): its files and API on the UI backend. */
+  display: displaySettings,
   /** HELEN_ENV=production refuses plain MQTT or HTTP beyond loopback unless allowed. */
   production: productionSettings(['plainMqtt', 'plainHttp']),
 }, [

@@ -12,7 +12,7 @@ export type {
 export {
   validateLandmarkFrame, validatePredictBody, validatePredictRequest, validatePredictResponse,
   validateErrorEnvelope, validateModelMetadata, validateGestureEvent, validateStatusMessage,
-  formatAjvErrors, type Validation,
+  formatAjvErrors, compileValidator, type Validation, type SchemaError,
 } from './validators';
 export { createTopics, isValidTopicId, DEFAULT_TOPIC_PREFIX, WORKER_SHARE_GROUP, type Topics } from './topics';
 export {

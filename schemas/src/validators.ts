@@ -17,6 +17,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 addFormats(ajv);
 
+/** One ajv error, for callers of compileValidator that word errors themselves. */
+export type SchemaError = ErrorObject;
+
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Human-readable, path-prefixed messages, e.g. `/hands/0/score must be <= 1`. */
@@ -30,6 +33,15 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined): strin
 function validator<T>(schema: object): (data: unknown) => Validation<T> {
   const fn: ValidateFunction = ajv.compile(schema);
   return (data) => (fn(data) ? { ok: true, value: data as T } : { ok: false, error: formatAjvErrors(fn.errors) });
+}
+
+/**
+ * A validator for another part's own JSON Schema, compiled once on this shared instance (the
+ * same ajv options everywhere); `describe` words the errors (default formatAjvErrors).
+ */
+export function compileValidator<T>(schema: object, describe: (errors: ErrorObject[] | null | undefined) => string = formatAjvErrors): (data: unknown) => Validation<T> {
+  const fn: ValidateFunction = ajv.compile(schema);
+  return (data) => (fn(data) ? { ok: true, value: data as T } : { ok: false, error: describe(fn.errors) });
 }
 
 export const validateLandmarkFrame = validator<LandmarkFrame>(landmarkFrameSchema);
