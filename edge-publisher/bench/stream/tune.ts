@@ -6,6 +6,7 @@
  * temperature too, as it only rescales the scores.
  *
  *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid coarse|fine] [--model path]
+ *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1]
  *
  * Prints one line per candidate, best first by the issue's targets (exactly-once rate among
  * those that keep false events <= 1 per 10 h and wrong/double <= 0.5%).
@@ -28,6 +29,9 @@ const { values } = parseArgs({
     'gate-preset': { type: 'string', default: 'default' },
     model: { type: 'string', default: DEFAULT_MODEL_PATH },
     top: { type: 'string', default: '25' },
+    /** Gate numbers to try (JSON, repeatable), each captured once: e.g. '{"areaSingle":0.01}'. */
+    gate: { type: 'string', multiple: true, default: ['{}'] },
+    temperature: { type: 'string', default: '1' },
   },
 });
 
@@ -38,33 +42,44 @@ const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinn
 const labels = model.metadata.class_labels;
 
 interface Captured { scenario: Scenario; stream: RenderedStream; capture: StreamCapture }
-const captured: Captured[] = [];
-const started = performance.now();
 const streams = Number(values.streams), seedBase = Number(values['seed-base']);
-for (let i = 0; i < streams; i++) {
+const rendered = Array.from({ length: streams }, (_, i) => {
   const scenario = generateScenario(splitSeed('tuning', seedBase + i));
-  const stream = renderScenario(scenario);
-  captured.push({ scenario, stream, capture: await captureStream(stream.frames, { model, gate: base, stride: 1 }) });
-  if ((i + 1) % 50 === 0) process.stderr.write(`captured ${i + 1}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-}
-await model.engine.close();
+  return { scenario, stream: renderScenario(scenario) };
+});
 
-function evaluate(c: Candidate): BenchReport {
+async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> {
+  const started = performance.now();
+  const out: Captured[] = [];
+  for (const [i, r] of rendered.entries()) {
+    out.push({ ...r, capture: await captureStream(r.stream.frames, { model, gate, stride: 1 }) });
+    if ((i + 1) % 100 === 0) process.stderr.write(`captured ${i + 1}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  return out;
+}
+
+function evaluate(captured: readonly Captured[], gate: Partial<DecisionSettings>, c: Candidate): BenchReport {
   const totals = new BenchTotals(labels);
-  const settings = { ...base, ...c.settings };
+  const settings = { ...base, ...c.settings, ...gate };
   for (const { scenario, stream, capture } of captured) {
-    const events = replayDecisions(capture, labels, settings, c.temperature ?? 1);
+    const events = replayDecisions(capture, labels, settings, c.temperature ?? Number(values.temperature));
     const score = scoreStream(stream.signs, events, stream, DEFAULT_TOLERANCE_MS, stream.empty);
     totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frames.length, windows: capture.windowStats.length, durationMs: stream.end - stream.start });
   }
   return totals.report();
 }
 
-const rows = grid().map((c) => ({ c, r: evaluate(c) }));
+const rows: { c: Candidate; r: BenchReport }[] = [];
+for (const raw of values.gate) {
+  const gate = JSON.parse(raw) as Partial<DecisionSettings>;
+  const captured = await captureAll({ ...base, ...gate });
+  for (const c of grid()) rows.push({ c: { ...c, name: raw === '{}' ? c.name : `${c.name} gate ${raw}` }, r: evaluate(captured, gate, c) });
+}
+await model.engine.close();
 const ok = (r: BenchReport) => (r.idle.falsePer10h ?? 0) <= 1 && r.overall.wrongOrDoubleEventRate <= 0.005;
 rows.sort((a, b) => Number(ok(b.r)) - Number(ok(a.r)) || b.r.overall.exactRate - a.r.overall.exactRate);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-console.log(`tuning streams ${seedBase}..${seedBase + streams - 1}, ${rows.length} candidates, gate numbers from ${values['gate-preset']}`);
+console.log(`tuning streams ${seedBase}..${seedBase + streams - 1}, ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${values.model}`);
 console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { c, r } of rows.slice(0, Number(values.top))) {

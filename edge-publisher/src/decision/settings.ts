@@ -23,6 +23,9 @@ export const decisionSettings = defineSettings({
   // Hand box area (image fraction): one hand at least `areaSingle` or both together `areaTotal`.
   areaSingle: setting.number('HELEN_DECISION_AREA_SINGLE', 'hand box area (image fraction) one hand must reach', 0.025, unit),
   areaTotal: setting.number('HELEN_DECISION_AREA_TOTAL', 'hand box area both hands together must reach', 0.040, { min: 0, max: 2 }),
+  // The area rules look at each hand's largest box over the newest this many frames (1 = the
+  // newest frame, the original rule): a hand sliding out of view keeps its votes a moment longer.
+  areaFrames: setting.int('HELEN_DECISION_AREA_FRAMES', 'frames over which each hand\'s largest box counts for the area rules (1 = newest frame only)', 1, { min: 1, max: 120 }),
   // Mean landmark motion per frame over the window, with hysteresis: below `motionEnter` while
   // no label is active (below `motionExit` while one is) the window is static.
   motionEnter: setting.number('HELEN_DECISION_MOTION_ENTER', 'mean landmark motion per frame under which a window is static while no label is active', 0.015, { min: 0 }),
@@ -60,7 +63,7 @@ export const DEFAULT_DECISION_SETTINGS: DecisionSettings = decisionSettings.defa
 /** The original client's numbers, kept by name now that the defaults are tuned (issue 12). */
 export const ORIGINAL_DECISION_SETTINGS: DecisionSettings = Object.freeze({
   presenceEnter: 0.85, presenceExit: 0.70, probEnter: 0.95, probExit: 0.75, marginEnter: 0.40, marginExit: 0.18,
-  entropyEnter: 1.70, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.040, motionEnter: 0.015, motionExit: 0.005,
+  entropyEnter: 1.70, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.040, areaFrames: 1, motionEnter: 0.015, motionExit: 0.005,
   smoothWindow: 7, minConsecutive: 4, staticProb: 0.995, staticMargin: 0.5, staticHandScore: 0.8,
   earlyProb: 0.995, earlyMargin: 0.5, earlyConsecutive: 2, minHandScore: 0.7, cooldownMs: 2000,
 });

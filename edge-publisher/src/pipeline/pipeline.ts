@@ -136,7 +136,7 @@ export class EdgePipeline {
       if (this.counters.badFrames <= 5 || this.counters.badFrames % 1000 === 0) this.opts.log.warn({ err: (err as Error).message, bad: this.counters.badFrames }, 'frame skipped');
       return;
     }
-    const stats = this.window.stats(false);
+    const stats = this.window.stats(false, this.engine.settings.areaFrames);
     const open = this.engine.gate(stats);
     for (const l of this.gateListeners) l(stats, open);
     if (!open) {
@@ -147,7 +147,7 @@ export class EdgePipeline {
     this.sinceSend++;
     if (this.window.length < this.minFrames || this.sinceSend < this.opts.stride) return;
     this.sinceSend = 0;
-    this.send(this.window.stats(true));
+    this.send(this.window.stats(true, this.engine.settings.areaFrames));
   }
 
   private send(stats: WindowStats): void {

@@ -16,6 +16,8 @@ interface Aux {
   motion: number;
   handScore: number;
   hasHand: boolean;
+  areaLeft: number;
+  areaRight: number;
 }
 
 export class EdgeWindow {
@@ -50,12 +52,16 @@ export class EdgeWindow {
       if (dropped.hasHand) this.handFrames--;
     }
     this.window.push(features);
-    this.aux.push({ motion, handScore, hasHand });
+    this.aux.push({ motion, handScore, hasHand, areaLeft: features.slots[0]?.bboxArea ?? 0, areaRight: features.slots[1]?.bboxArea ?? 0 });
     if (hasHand) this.handFrames++;
   }
 
-  /** `withSpread` false skips the feature std (the per-frame gate does not need it). */
-  stats(withSpread = true): WindowStats {
+  /**
+   * `withSpread` false skips the feature std (the per-frame gate does not need it).
+   * `areaFrames`: each hand's box area is its largest over the newest this many frames
+   * (1: the newest frame only, the original rule).
+   */
+  stats(withSpread = true, areaFrames = 1): WindowStats {
     const n = this.aux.length;
     let motion = 0, score = 0;
     for (const a of this.aux) {
@@ -63,12 +69,18 @@ export class EdgeWindow {
       score += a.handScore;
     }
     const slots = this.newest?.slots;
+    let areaLeft = slots?.[0]?.bboxArea ?? 0, areaRight = slots?.[1]?.bboxArea ?? 0;
+    for (let i = Math.max(0, n - areaFrames); i < n; i++) {
+      const a = this.aux[i] as Aux;
+      areaLeft = Math.max(areaLeft, a.areaLeft);
+      areaRight = Math.max(areaRight, a.areaRight);
+    }
     return {
       frames: n,
       seqLen: this.seqLen,
       presence: n === 0 ? 0 : this.handFrames / n,
-      areaLeft: slots?.[0]?.bboxArea ?? 0,
-      areaRight: slots?.[1]?.bboxArea ?? 0,
+      areaLeft,
+      areaRight,
       motion: n === 0 ? 0 : motion / n,
       featureStd: withSpread ? meanFeatureStd(this.window.frames().map((f) => f.vector)) : 0,
       handScore: n === 0 ? 0 : score / n,

@@ -21,6 +21,7 @@ const TABLE: [string, keyof DecisionSettings, string, number, string[]][] = [
   ['HELEN_DECISION_ENTROPY_EXIT', 'entropyExit', '3', 3, ['-0.1']],
   ['HELEN_DECISION_AREA_SINGLE', 'areaSingle', '0.03', 0.03, ['-0.1', '1.1']],
   ['HELEN_DECISION_AREA_TOTAL', 'areaTotal', '2', 2, ['-0.1', '2.1']],
+  ['HELEN_DECISION_AREA_FRAMES', 'areaFrames', '8', 8, ['0', '121', '1.5']],
   ['HELEN_DECISION_MOTION_ENTER', 'motionEnter', '0.02', 0.02, ['-0.1']],
   ['HELEN_DECISION_MOTION_EXIT', 'motionExit', '0.001', 0.001, ['-0.1']],
   ['HELEN_DECISION_SMOOTH_WINDOW', 'smoothWindow', '100', 100, ['0', '101', '2.5']],
