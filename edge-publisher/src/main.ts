@@ -1,5 +1,6 @@
 /**
- * `helen edge [run]` and `helen edge record --label <name> --out <file>`: process wiring
+ * `helen edge [run]`, `helen edge record --label <name> --out <file>` and `helen edge record
+ * --guided --signer <name> --out <dir>`: process wiring
  * only (arguments, settings, logger, lifecycle, exit codes). Nothing runs on import.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,11 +10,17 @@ import { createEdge } from './app';
 import { cameraSettings } from './camera/config';
 import { edgeConfigFromEnv, edgeSettings } from './config';
 import { record } from './record';
+import { GUIDED_ONLY_OPTIONS, recordGuidedFromCli } from './recording/cli';
 import { createSource } from './sources/index';
 
 const USAGE = `usage: helen edge [run]                         run the edge service
        helen edge record --label <name> --out <file> [--frames N] [--seconds S]
                                                   record landmark frames of one sign (JSON Lines)
+       helen edge record --guided --signer <name> --out <dir> [--labels all|L1,L2,...] [--takes 5]
+                         [--countdown 3] [--seconds 2.0] [--pause 1] [--wait-enter]
+                                                  guided takes of every sign for adapting the model:
+                                                  <dir>/<signer>/<label>/<signer>-<label>-<take>.jsonl
+                                                  (HELEN_EDGE_SOURCE=synthetic signs each asked sign)
 
 Settings come from the environment:
 `;
@@ -23,6 +30,13 @@ const OPTIONS = {
   out: { type: 'string' },
   frames: { type: 'string' },
   seconds: { type: 'string' },
+  guided: { type: 'boolean' },
+  signer: { type: 'string' },
+  labels: { type: 'string' },
+  takes: { type: 'string' },
+  countdown: { type: 'string' },
+  pause: { type: 'string' },
+  'wait-enter': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,7 +81,10 @@ export async function main(argv: string[]): Promise<number | void> {
   const config = edgeConfigFromEnv(process.env);
   const log = createLogger(config.logLevel, { service: 'helen-edge', device: config.deviceId });
 
+  if (command === 'record' && values.guided) return recordGuidedFromCli(values, config, log);
   if (command === 'record') {
+    const guidedOnly = GUIDED_ONLY_OPTIONS.find((name) => values[name] !== undefined);
+    if (guidedOnly) throw new Error(`--${guidedOnly} needs --guided`);
     const out = values.out;
     if (!out) throw new Error('record needs --out <file>');
     const maxFrames = positiveNumber('frames', values.frames);

@@ -33,6 +33,11 @@ export function checkRecordLabel(label: string | undefined): string {
   return label;
 }
 
+/** One line of a recording file: the frame stamped with its sign's label (what the dataset builder reads). */
+export function recordingLine(f: LandmarkFrame, label: string, sourceKind: string): string {
+  return `${JSON.stringify({ ts: f.ts, hands: f.hands, label, source: f.source ?? sourceKind })}\n`;
+}
+
 export async function record(opts: RecordOptions): Promise<RecordResult> {
   const label = checkRecordLabel(opts.label);
   await mkdir(dirname(opts.out), { recursive: true });
@@ -45,7 +50,7 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const stopped = new Promise<void>((r) => (stopRequested = r));
   const onFrame = (f: LandmarkFrame) => {
     if (opts.maxFrames !== undefined && frames >= opts.maxFrames) return;
-    out.write(`${JSON.stringify({ ts: f.ts, hands: f.hands, label, source: f.source ?? opts.source.kind })}\n`);
+    out.write(recordingLine(f, label, opts.source.kind));
     frames++;
     if (f.hands.length > 0) withHands++;
     if (frames % 300 === 0) opts.log.info({ frames, withHands }, 'recording');

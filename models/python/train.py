@@ -15,6 +15,11 @@ windows the loss is the cross-entropy to the uniform distribution, mean over cla
 -log_softmax, weighted by --outlier-weight and added to the sign windows' cross-entropy (each
 term a mean over its own windows in the batch). Accuracy ignores them; validation reports their
 mean top probability instead (lower is better: the edge's thresholds then do not fire on them).
+
+Fine-tuning: --init continues from a checkpoint; --init-onnx from an exported model.onnx (the committed model
+ships without its checkpoint; onnx_weights.py maps the ONNX initializers back and the golden.json beside the file
+must be reproduced within 1e-4). --keep-init-if-better keeps the starting weights unless an epoch validates better
+(`helen models adapt` uses --init-onnx and --keep-init-if-better).
 """
 from __future__ import annotations
 
@@ -32,8 +37,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def repo_relative(path: str) -> str:
-    """A path as recorded in a checkpoint: relative to the repository root, never this machine's absolute path."""
-    return os.path.relpath(os.path.abspath(path), REPO)
+    """A path as recorded in a checkpoint, never this machine's absolute path: relative to the repository root
+    when inside it; outside it, as the user gave it when that was relative, else only its last component."""
+    rel = os.path.relpath(os.path.abspath(path), REPO)
+    if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+        return rel
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
+    return os.path.join("<outside the repository>", os.path.basename(os.path.normpath(path)))
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helen_model import BiGRUClassifier, LABEL_TABLE  # noqa: E402
@@ -88,6 +99,43 @@ def accuracy(model, X, y, t: int, batch: int = 512) -> float:
     return evaluate(model, X, y, t, batch)[0]
 
 
+GOLDEN_TOLERANCE = 1e-4
+
+
+def init_from_onnx(model: nn.Module, cfg: dict, path: str) -> dict:
+    """Loads an exported model's weights into `model` (same config), checks them against the golden.json beside
+    the file, and returns what the checkpoint records under meta.train.previous."""
+    from onnx_weights import OnnxWeightsError, check_golden, read_onnx_weights  # onnx is only needed here
+    try:
+        onnx_cfg, state = read_onnx_weights(path)
+    except (OnnxWeightsError, OSError) as err:
+        raise SystemExit(f"--init-onnx {path}: {err}") from err
+    for key in ("input_dim", "hidden_dim", "num_layers", "num_classes", "bidirectional"):
+        if onnx_cfg[key] != cfg[key]:
+            raise SystemExit(f"--init-onnx {path}: {key} is {onnx_cfg[key]} in the model, {cfg[key]} here")
+    model.load_state_dict(state)
+    meta_path = os.path.join(os.path.dirname(path), "metadata.json")
+    golden_path = os.path.join(os.path.dirname(path), "golden.json")
+    metadata = {}
+    if os.path.exists(meta_path):
+        with open(meta_path) as f:
+            metadata = json.load(f)
+    worst = None
+    if os.path.exists(golden_path):
+        diffs = check_golden(model, golden_path)
+        worst = max(d for _, d in diffs)
+        if worst > GOLDEN_TOLERANCE:
+            bad = [name for name, d in diffs if d > GOLDEN_TOLERANCE]
+            raise SystemExit(f"--init-onnx {path}: loaded weights differ from golden.json by {worst:.3g} (cases {bad[:3]})")
+        print(f"init from {metadata.get('model_id', os.path.basename(path))}: golden parity {worst:.2e} "
+              f"over {len(diffs)} cases", flush=True)
+    else:
+        print(f"init from {os.path.basename(path)}: no golden.json beside it, parity not checked", flush=True)
+    provenance = metadata.get("provenance") if isinstance(metadata.get("provenance"), dict) else {}
+    return {"init_onnx": repo_relative(path), "model_id": metadata.get("model_id"), "golden_max_abs_diff": worst,
+            "training": provenance.get("training")}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="dataset directory (meta.json, X_*.f32, y_*.i32)")
@@ -108,8 +156,16 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--init", default=None, help="start from this checkpoint's weights (same config) to train further")
+    p.add_argument("--init-onnx", default=None,
+                   help="start from the weights of an exported ONNX model (e.g. models/helen-bigru/model.onnx, whose "
+                        "checkpoint is not committed); checked against the golden.json beside it (max abs diff 1e-4)")
+    p.add_argument("--keep-init-if-better", action="store_true",
+                   help="with --init/--init-onnx: score the starting weights on validation first and keep them unless an "
+                        "epoch beats them (fine-tuning then never leaves a model worse on validation than it started)")
     p.add_argument("--max-minutes", type=float, default=14.0, help="stop after the epoch that crosses this")
     args = p.parse_args(argv)
+    if args.init and args.init_onnx:
+        p.error("--init and --init-onnx are exclusive")
 
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -134,6 +190,8 @@ def main(argv=None) -> int:
             raise SystemExit(f"--init {args.init}: config {init.get('config')} differs from {cfg}")
         model.load_state_dict(init["model_state"])
         previous = init.get("meta", {}).get("train")
+    if args.init_onnx:
+        previous = init_from_onnx(model, cfg, args.init_onnx)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = (len(ytr) + args.batch - 1) // args.batch
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
@@ -141,6 +199,13 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(args.seed)
 
     best, best_state, history = -1.0, None, []
+    best_epoch = None
+    if args.keep_init_if_better and (args.init or args.init_onnx):
+        (acc_full, _), (acc_short, _) = evaluate(model, Xva, yva, T), evaluate(model, Xva, yva, min_t)
+        best, best_epoch = (acc_full + acc_short) / 2, 0
+        best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        print(f"starting weights: val@T={T} {acc_full:.4f} val@T={min_t} {acc_short:.4f} "
+              "(kept unless an epoch does better)", flush=True)
     t0 = time.time()
     for epoch in range(args.epochs):
         model.train()
@@ -170,7 +235,7 @@ def main(argv=None) -> int:
               f"val@T={min_t} {acc_short:.4f}{extra} ({elapsed:.0f}s)", flush=True)
         score = (acc_full + acc_short) / 2
         if score > best:
-            best, best_state = score, {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best, best_state, best_epoch = score, {k: v.detach().clone() for k, v in model.state_dict().items()}, epoch + 1
         if elapsed > args.max_minutes * 60:
             print(f"stopping: {args.max_minutes} min budget reached", flush=True)
             break
@@ -188,8 +253,8 @@ def main(argv=None) -> int:
                 "dataset": repo_relative(args.data), "dataset_source": meta.get("source"),
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
                 "outlier_labels": meta.get("outlier_labels", []),
-                "epochs_run": len(history), "history": history, "seconds": round(time.time() - t0, 1),
-                "args": {k: (repo_relative(v) if k in ("data", "out", "init") and v else v) for k, v in vars(args).items()}, "torch": torch.__version__, "min_t": min_t,
+                "epochs_run": len(history), "best_epoch": best_epoch, "history": history, "seconds": round(time.time() - t0, 1),
+                "args": {k: (repo_relative(v) if k in ("data", "out", "init", "init_onnx") and v else v) for k, v in vars(args).items()}, "torch": torch.__version__, "min_t": min_t,
                 # Training continued from --init: its own record, so the total time stays traceable.
                 "previous": previous,
             },
@@ -198,7 +263,8 @@ def main(argv=None) -> int:
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save(checkpoint, args.out)
-    print(f"wrote {args.out} (best val mean {best:.4f}, {time.time() - t0:.0f}s)")
+    kept = "the starting weights" if best_epoch == 0 else f"epoch {best_epoch}"
+    print(f"wrote {args.out} (best val mean {best:.4f}: {kept}, {time.time() - t0:.0f}s)")
     return 0
 
 

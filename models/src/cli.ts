@@ -12,6 +12,8 @@ import { checkGolden, readGolden } from './golden';
 import { checkMetadataAgainstSession, createSession, DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/model-runtime';
 import { evaluateDataset, evaluateWindows, formatEvaluation, syntheticWindows } from './evaluate';
 import { CLASS_LABELS } from '@helen/schemas';
+import { formatReport, reportRecordings } from './report';
+import { adaptModel } from './adapt/adapt';
 
 type Command = { summary: string; usage: string; options: NonNullable<ParseArgsConfig['options']>; run(v: Values): Promise<number> };
 type Values = Record<string, string | boolean | undefined>;
@@ -82,6 +84,49 @@ const commands: Record<string, Command> = {
         `windows: train ${s.train.windows} (${s.train.recordings} recordings), val ${s.val.windows} (${s.val.recordings}), ` +
         `test ${s.test.windows} (${s.test.recordings}); T=${meta.seq_len} F=${meta.feature_dim}; ${Date.now() - t0} ms -> ${str(v, 'out')}\n`,
       );
+      return 0;
+    },
+  },
+  report: {
+    summary: 'what a recordings folder holds: takes per class and signer, frames, hand / two-hand %, missing classes, takes with little hand',
+    usage: 'helen models report --in DIR [--json]',
+    options: { in: { type: 'string' }, json: { type: 'boolean' } },
+    async run(v) {
+      const r = await reportRecordings(str(v, 'in'));
+      process.stdout.write(v.json === true ? JSON.stringify(r, null, 2) + '\n' : formatReport(r) + '\n');
+      return 0;
+    },
+  },
+  adapt: {
+    summary: 'fine-tune the committed model on your recordings (+ synthetic), export it, print accuracy before/after',
+    usage: 'helen models adapt --recordings DIR --out OUTDIR [--synthetic DIR | --synthetic-per-class 20] [--epochs 3] [--threads 2] ' +
+      '[--user-weight 5] [--stride 5] [--lr 5e-4] [--seed 1] [--init-onnx models/helen-bigru/model.onnx] [--name helen-bigru-adapted] ' +
+      '[--python /usr/bin/python3] [--keep-work]',
+    options: {
+      recordings: { type: 'string' }, out: { type: 'string' }, synthetic: { type: 'string' }, 'synthetic-per-class': { type: 'string' },
+      epochs: { type: 'string' }, threads: { type: 'string' }, 'user-weight': { type: 'string' }, stride: { type: 'string' }, lr: { type: 'string' },
+      seed: { type: 'string' }, 'init-onnx': { type: 'string' }, name: { type: 'string' }, python: { type: 'string' }, 'keep-work': { type: 'boolean' },
+      'max-minutes': { type: 'string' },
+    },
+    async run(v) {
+      if (v.synthetic !== undefined && v['synthetic-per-class'] !== undefined) throw new Error('--synthetic and --synthetic-per-class are exclusive');
+      const positive = (name: string, fallback: number): number => {
+        const n = int(v, name, fallback);
+        if (n < 1) throw new Error(`--${name} must be >= 1 (got ${n})`);
+        return n;
+      };
+      const lr = v.lr === undefined ? undefined : Number(v.lr);
+      if (lr !== undefined && !(lr > 0)) throw new Error(`--lr must be a positive number (got "${String(v.lr)}")`);
+      const maxMinutes = v['max-minutes'] === undefined ? undefined : Number(v['max-minutes']);
+      if (maxMinutes !== undefined && !(maxMinutes > 0)) throw new Error(`--max-minutes must be a positive number (got "${String(v['max-minutes'])}")`);
+      await adaptModel({
+        recordings: str(v, 'recordings'), outDir: str(v, 'out'),
+        ...(v.synthetic !== undefined ? { synthetic: str(v, 'synthetic') } : { syntheticPerClass: positive('synthetic-per-class', 20) }),
+        epochs: positive('epochs', 3), threads: positive('threads', 2), userWeight: positive('user-weight', 5), stride: positive('stride', 5),
+        seed: int(v, 'seed', 1), ...(lr !== undefined ? { lr } : {}), ...(maxMinutes !== undefined ? { maxMinutes } : {}),
+        ...(v['init-onnx'] !== undefined ? { initOnnx: str(v, 'init-onnx') } : {}), ...(v.name !== undefined ? { name: str(v, 'name') } : {}),
+        ...(v.python !== undefined ? { python: str(v, 'python') } : {}), keepWork: v['keep-work'] === true,
+      });
       return 0;
     },
   },

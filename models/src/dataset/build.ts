@@ -74,7 +74,7 @@ export const OUTLIER_TARGET = -1;
 const isOutlierLabel = (l: string): boolean => (OUTLIER_LABELS as readonly string[]).includes(l);
 
 /** The recording's class: every frame's `label` (all equal), else its folder's name. */
-function recordingLabel(file: string, frames: LandmarkFrame[]): string {
+export function recordingLabel(file: string, frames: LandmarkFrame[]): string {
   const folder = basename(dirname(file));
   let label: string | undefined;
   frames.forEach((f, i) => {
