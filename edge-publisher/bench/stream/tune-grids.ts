@@ -56,4 +56,25 @@ function coarse(): Candidate[] {
   return out;
 }
 
-export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse };
+/** Around the stream-trained model: the numbers that trade misses against false events. */
+function fine(): Candidate[] {
+  const out: Candidate[] = [];
+  for (const probEnter of [0.8, 0.9, 0.95, 0.98]) {
+    for (const [smoothWindow, minConsecutive] of [[3, 2], [5, 3], [7, 4], [7, 6]] as const) {
+      for (const minHandScore of [0.5, 0.7]) {
+        for (const staticRule of [true, false]) {
+          out.push({
+            name: `p${probEnter} s${smoothWindow}/${minConsecutive} hs${minHandScore}${staticRule ? '' : ' no-static'}`,
+            settings: {
+              ...original, probEnter, smoothWindow, minConsecutive, minHandScore, staticHandScore: Math.min(original.staticHandScore, minHandScore + 0.1),
+              ...(staticRule ? {} : { motionEnter: 0, motionExit: 0 }),
+            },
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine };

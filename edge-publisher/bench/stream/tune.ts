@@ -80,9 +80,9 @@ const ok = (r: BenchReport) => (r.idle.falsePer10h ?? 0) <= 1 && r.overall.wrong
 rows.sort((a, b) => Number(ok(b.r)) - Number(ok(a.r)) || b.r.overall.exactRate - a.r.overall.exactRate);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 console.log(`tuning streams ${seedBase}..${seedBase + streams - 1}, ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${values.model}`);
-console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms | false events by label |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const { c, r } of rows.slice(0, Number(values.top))) {
   const o = r.overall;
-  console.log(`| ${c.name} | ${pct(o.exactRate)} | ${pct(o.missed / o.signs)} | ${pct(o.wrongOrDoubleEventRate)} | ${(r.idle.falsePer10h ?? 0).toFixed(1)} | ${o.latencyP50Ms ?? '-'} | ${o.latencyP95Ms ?? '-'} |`);
+  console.log(`| ${c.name} | ${pct(o.exactRate)} | ${pct(o.missed / o.signs)} | ${pct(o.wrongOrDoubleEventRate)} | ${(r.idle.falsePer10h ?? 0).toFixed(1)} | ${o.latencyP50Ms ?? '-'} | ${o.latencyP95Ms ?? '-'} | ${Object.entries(r.idle.byLabel).map(([l, n]) => `${l} ${n}`).join(', ')} |`);
 }
