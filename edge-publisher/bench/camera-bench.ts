@@ -1,106 +1,119 @@
 /**
- * Capture bench: processed fps, detectForVideo latency and CPU use of the camera path at
- * 640x480 with numHands 1, 2 and auto, through Chromium's fake camera: the fixture clip (one
- * hand) and a two-hand scene (the google_sample_woman_hands photo held still).
+ * Camera bench: speed, CPU and landmark quality of camera settings against the defaults,
+ * through the real capture page (Chromium, tasks-vision) at 640x480.
  *
- *   npx tsx edge-publisher/bench/camera-bench.ts [seconds=15] [model] [fixtures]
+ *   npx tsx edge-publisher/bench/camera-bench.ts [options] [--variant SPEC ...]
  *
- * model and fixtures default to `models/hand_landmarker.task` and `fixtures/hands` in the shared
- * data folder (`../shared` beside the repository, or $HELEN_SHARED_DIR).
+ *   --variant SPEC  `name:key=value,...` (CameraConfig keys, e.g. `w320:processWidth=320`) or a
+ *                   preset name (bench/camera/variants.ts); `--preset all` = every preset
+ *   --seconds N     measured seconds per live run (default 10, after a 2 s warm-up)
+ *   --rounds N      paired rounds: default, variant, default, variant, ... (default 3)
+ *   --scenes LIST   one (the fixture clip, one hand) and/or two (a still two-hand photo); default one,two
+ *   --frames N      clip frames for the quality check (default 378, the whole clip)
+ *   --no-live / --no-quality
+ *   --model PATH / --fixtures DIR  default: the shared data folder (../shared or $HELEN_SHARED_DIR)
  *
- * Prints one line per setting and the machine's load average: other work on the machine
- * lowers every figure here.
+ * Live runs of the default and a variant alternate, so drift in the machine's load hits
+ * both alike; each row gives the 1-minute load average at its start and end. The quality
+ * check runs the same frames through the page's detector with each setting and compares
+ * landmarks with what the defaults give.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { sharedPath } from '@helen/runtime/testing';
-import { CameraSource } from '../src/camera/camera-source';
-import { defaultCameraConfig, type NumHands } from '../src/camera/config';
+import { defaultCameraConfig } from '../src/camera/config';
+import { liveRun, type LiveResult } from './camera/live';
+import { compare, detectAll, loadFrames, PHOTOS, type Detections } from './camera/quality';
+import { BASELINE, parseVariant, PRESETS, type Variant } from './camera/variants';
 
-const seconds = Number(process.argv[2] ?? 15);
-const modelPath = process.argv[3] ?? sharedPath('models', 'hand_landmarker.task');
-const fixtures = process.argv[4] ?? sharedPath('fixtures', 'hands');
-const TICKS_PER_S = 100; // USER_HZ on Linux
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string', multiple: true, default: [] },
+    preset: { type: 'string' },
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    scenes: { type: 'string', default: 'one,two' },
+    frames: { type: 'string', default: '378' },
+    'no-live': { type: 'boolean', default: false },
+    'no-quality': { type: 'boolean', default: false },
+    model: { type: 'string', default: sharedPath('models', 'hand_landmarker.task') },
+    fixtures: { type: 'string', default: sharedPath('fixtures', 'hands') },
+  },
+});
+const specs = [...(values.preset === 'all' ? Object.keys(PRESETS) : []), ...(values.variant ?? [])];
+const variants: Variant[] = specs.map(parseVariant);
+const chromiumPath = defaultCameraConfig().chromiumPath;
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+const describe = (v: Variant) => (Object.keys(v.overrides).length ? Object.entries(v.overrides).map(([k, x]) => `${k}=${String(x)}`).join(', ') : 'defaults');
 
-/** CPU ticks used so far by `root` and all its descendants. */
-async function treeTicks(root: number): Promise<number> {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
-    if (!text) continue;
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+async function quality(): Promise<void> {
+  const sequences = await loadFrames(values.fixtures, Number(values.frames));
+  const base = await detectAll(BASELINE, values.model, chromiumPath, sequences);
+  console.log(`\n### Landmark quality against the defaults (${sequences.clip?.length ?? 0} clip frames; ${PHOTOS.length} photos x 15 still frames)\n`);
+  console.log('| variant | clip hands/frame (default -> variant) | clip frames with another hand count | clip mean / p95 px | photos hands/frame (default -> variant) | photos mean / p95 px |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const row = (name: string, d: Detections) => {
+    const c = compare(base, d, ['clip']);
+    const p = compare(base, d, PHOTOS);
+    console.log(`| ${name} | ${f2(c.baseHandsPerFrame)} -> ${f2(c.handsPerFrame)} | ${f1(c.countDiffers * 100)} % | ${f2(c.meanPx)} / ${f2(c.p95Px)} | ${f2(p.baseHandsPerFrame)} -> ${f2(p.handsPerFrame)} | ${f2(p.meanPx)} / ${f2(p.p95Px)} |`);
+  };
+  row('default (run again)', await detectAll(BASELINE, values.model, chromiumPath, sequences));
+  for (const v of variants) row(`${v.name} (${describe(v)})`, await detectAll(v, values.model, chromiumPath, sequences));
+}
+
+async function live(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'helen-camera-bench-'));
+  const ffmpeg = (args: string[]) => promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
+  const scenes: Record<string, string> = { one: join(dir, 'clip.mjpeg'), two: join(dir, 'two-hands.mjpeg') };
+  await ffmpeg(['-i', join(values.fixtures, 'handpose3d_cam0_test.mp4'), '-vf', 'scale=640:480,fps=30', '-q:v', '4', '-f', 'mjpeg', scenes.one as string]);
+  await ffmpeg(['-loop', '1', '-i', join(values.fixtures, 'google_sample_woman_hands.jpg'), '-t', '5',
+    '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30', '-q:v', '4', '-f', 'mjpeg', scenes.two as string]);
+  const label: Record<string, string> = { one: 'clip, one hand', two: 'photo, two hands' };
+  const opts = { seconds: Number(values.seconds), modelPath: values.model };
+  const rounds = Number(values.rounds);
+  const summary: string[] = [];
+  console.log(`\n### Live runs (${opts.seconds} s each after 2 s warm-up, ${availableParallelism()} cores; CPU = Chromium's process tree)\n`);
+  console.log('| scene | variant | round | fps | detect p50 / p95 ms | hands/frame | CPU cores | CPU ms/frame | load 1 min (start-end) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const line = (scene: string, name: string, round: number, r: LiveResult) =>
+    console.log(`| ${label[scene]} | ${name} | ${round} | ${f1(r.fps)} | ${f1(r.detectP50)} / ${f1(r.detectP95)} | ${f2(r.handsPerFrame)} | ${f2(r.cpuCores)} | ${f1(r.cpuMsPerFrame)} | ${f1(r.load[0])}-${f1(r.load[1])} |`);
+  try {
+    for (const scene of values.scenes.split(',')) {
+      const mjpeg = scenes[scene];
+      if (!mjpeg) throw new Error(`unknown scene ${scene} (one, two)`);
+      const only = variants.length === 0 ? [BASELINE] : variants;
+      for (const v of only) {
+        const fps: [number, number][] = [];
+        const cpu: [number, number][] = [];
+        for (let round = 1; round <= rounds; round++) {
+          const b = await liveRun(BASELINE, { ...opts, mjpeg });
+          line(scene, 'default', round, b);
+          if (v === BASELINE) continue;
+          const r = await liveRun(v, { ...opts, mjpeg });
+          line(scene, v.name, round, r);
+          fps.push([r.fps, b.fps]);
+          cpu.push([r.cpuMsPerFrame, b.cpuMsPerFrame]);
+        }
+        if (v !== BASELINE) {
+          summary.push(`| ${label[scene]} | ${v.name} (${describe(v)}) | ${fps.map(([a, b]) => `${f1(a)}/${f1(b)}`).join(', ')} | ${f2(median(fps.map(([a, b]) => a / b)))} | ${f2(median(cpu.map(([a, b]) => a / b)))} |`);
+        }
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  let total = 0;
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    total += stats.get(pid)?.ticks ?? 0;
-    for (const [child, s] of stats) if (s.ppid === pid) queue.push(child);
+  if (summary.length > 0) {
+    console.log('\n### Paired ratios (variant / default in the same round; median of the rounds)\n');
+    console.log('| scene | variant | fps per round (variant/default) | fps ratio | CPU ms per frame ratio |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const s of summary) console.log(s);
   }
-  return total;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-
-async function run(scene: string, numHands: NumHands, mjpeg: string): Promise<void> {
-  const source = new CameraSource(defaultCameraConfig({ port: 0, numHands, modelPath, fakeVideoPath: mjpeg }));
-  let frames = 0;
-  let withHand = 0;
-  let handsSeen = 0;
-  const t0 = performance.now();
-  await source.start((f) => {
-    frames += 1;
-    if (f.hands.length > 0) withHand += 1;
-    handsSeen += f.hands.length;
-  });
-  await source.waitForReady(60_000);
-  const ready = performance.now();
-  while (frames === 0) await new Promise((r) => setTimeout(r, 5));
-  const firstFrameMs = performance.now() - t0;
-  const firstAfterReadyMs = performance.now() - ready;
-  await new Promise((r) => setTimeout(r, 2000)); // warm-up
-  const page = source.chromium?.page;
-  const pid = (await source.chromium?.browserPid()) as number;
-  const logStart = (await page?.evaluate('window.helen.detectLog.length')) as number;
-  const hands0 = handsSeen;
-  const [f0, h0, ticks0, node0, w0, load0] = [frames, withHand, await treeTicks(pid), process.cpuUsage(), performance.now(), loadavg()[0] ?? 0];
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const hands1 = handsSeen;
-  const [f1, h1, ticks1, node1, w1, load1] = [frames, withHand, await treeTicks(pid), process.cpuUsage(node0), performance.now(), loadavg()[0] ?? 0];
-  const log = ((await page?.evaluate(`window.helen.detectLog.slice(${logStart})`)) as number[]).sort((a, b) => a - b);
-  await source.stop();
-  const wall = (w1 - w0) / 1000;
-  console.log(JSON.stringify({
-    scene,
-    numHands,
-    handsPerFrame: +((hands1 - hands0) / Math.max(1, f1 - f0)).toFixed(2),
-    fps: +((f1 - f0) / wall).toFixed(1),
-    handInFrames: +((h1 - h0) / Math.max(1, f1 - f0)).toFixed(3),
-    detectMs: { p50: +pct(log, 0.5).toFixed(1), p95: +pct(log, 0.95).toFixed(1), n: log.length },
-    chromiumCpuCores: +((ticks1 - ticks0) / TICKS_PER_S / wall).toFixed(2),
-    nodeCpuCores: +((node1.user + node1.system) / 1e6 / wall).toFixed(3),
-    startToFirstFrameMs: Math.round(firstFrameMs),
-    readyToFirstFrameMs: Math.round(firstAfterReadyMs),
-    loadavg1: [+load0.toFixed(2), +load1.toFixed(2)],
-    cores: availableParallelism(),
-  }));
-}
-
-const dir = await mkdtemp(join(tmpdir(), 'helen-camera-bench-'));
-const ffmpeg = (args: string[]) => promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
-const clip = join(dir, 'clip.mjpeg');
-const still = join(dir, 'two-hands.mjpeg');
-await ffmpeg(['-i', join(fixtures, 'handpose3d_cam0_test.mp4'), '-vf', 'scale=640:480,fps=30', '-q:v', '4', '-f', 'mjpeg', clip]);
-await ffmpeg(['-loop', '1', '-i', join(fixtures, 'google_sample_woman_hands.jpg'), '-t', '5',
-  '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0,fps=30', '-q:v', '4', '-f', 'mjpeg', still]);
-try {
-  for (const numHands of [1, 2, 'auto'] as const) await run('clip, one hand', numHands, clip);
-  for (const numHands of [2, 'auto'] as const) await run('photo, two hands', numHands, still);
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+if (!values['no-quality']) await quality();
+if (!values['no-live']) await live();

@@ -1,8 +1,7 @@
-// The capture page: camera -> HandLandmarker.detectForVideo per video frame -> a landmark
-// frame over the WebSocket to the edge service, which answers with status for the panel.
-import { createHandLandmarker, toHands } from './landmarker.js';
+// The capture page: camera -> HandLandmarker.detectForVideo per video frame (here or in a
+// Web Worker) -> a landmark frame over the WebSocket to the edge service, which answers with status for the panel.
+import { HandDetector } from './detector.js';
 import { drawHands } from './overlay.js';
-import { HandCountPolicy } from './hand-count.js';
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 5000;
@@ -82,58 +81,51 @@ async function main() {
   const video = $('video');
   const canvas = $('overlay');
   const ctx = canvas.getContext('2d');
+  const preview = cfg.preview !== false;
   if (cfg.mirror) video.classList.add('mirror');
 
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: false,
     video: { width: { ideal: cfg.width }, height: { ideal: cfg.height }, frameRate: { ideal: cfg.frameRate }, facingMode: 'user' },
   });
-  stream.getVideoTracks()[0]?.addEventListener('ended', () => fail(new Error('camera track ended')));
-  video.srcObject = stream;
-  await video.play();
-  // numHands 1 or 2: one landmarker. 'auto': one of each, chosen per frame by the policy.
-  const auto = cfg.numHands === 'auto';
-  const landmarkers = {
-    1: cfg.numHands === 2 ? null : await createHandLandmarker({ ...cfg, numHands: 1 }),
-    2: cfg.numHands === 1 ? null : await createHandLandmarker({ ...cfg, numHands: 2 }),
-  };
-  const policy = auto ? new HandCountPolicy() : null;
-  const fixed = auto ? null : cfg.numHands;
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  Object.assign(state, { ready: true, width: video.videoWidth, height: video.videoHeight });
-  send({ type: 'ready', width: video.videoWidth, height: video.videoHeight });
+  const track = stream.getVideoTracks()[0];
+  track?.addEventListener('ended', () => fail(new Error('camera track ended')));
+  // Without the preview nothing plays the stream: no decode for a <video> and no painting.
+  const useTrack = cfg.frameSource !== 'video' && 'MediaStreamTrackProcessor' in window;
+  if (preview || !useTrack) {
+    video.srcObject = stream;
+    await video.play();
+  }
+  const detector = cfg.worker ? await WorkerDetector.create(cfg) : await HandDetector.create(cfg);
+  const settings = track?.getSettings() ?? {};
+  const width = video.videoWidth || settings.width || cfg.width;
+  const height = video.videoHeight || settings.height || cfg.height;
+  canvas.width = width;
+  canvas.height = height;
+  Object.assign(state, { ready: true, width, height });
+  send({ type: 'ready', width, height });
 
   const swap = cfg.handedness === 'swap';
   const frameTimes = [];
   const detectTimes = [];
-  let lastTs = 0;
   let lastStats = performance.now();
 
-  const detect = (image, capturedAt) => {
-    // detectForVideo needs strictly increasing timestamps (ms).
-    const t0 = performance.now();
-    const ts = Math.max(t0, lastTs + 0.001);
-    lastTs = ts;
-    const used = policy ? policy.next() : fixed;
-    const result = landmarkers[used].detectForVideo(image, ts);
+  const onResult = ({ hands, used, ms }, capturedAt) => {
     const t1 = performance.now();
-    const hands = toHands(result);
-    policy?.observe(used, hands.length);
     state.tracking = used;
-    send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + (capturedAt ?? t0)), hands, source: 'camera' } });
+    send({ type: 'frame', frame: { ts: Math.round(performance.timeOrigin + capturedAt), hands, source: 'camera' } });
 
     // The overlay labels slots the way the server will map them (HELEN_CAMERA_HANDEDNESS).
     const shown = swap ? hands.map((h) => ({ ...h, handedness: h.handedness === 'Left' ? 'Right' : 'Left' })) : hands;
-    drawHands(ctx, shown, cfg.mirror);
+    if (preview) drawHands(ctx, shown, cfg.mirror);
 
     state.frames += 1;
     state.hands = shown;
     frameTimes.push(t1);
     while (frameTimes.length && frameTimes[0] < t1 - 1000) frameTimes.shift();
-    detectTimes.push(t1 - t0);
+    detectTimes.push(ms);
     if (detectTimes.length > 60) detectTimes.shift();
-    if (state.detectLog.length < 10000) state.detectLog.push(t1 - t0); // the bench reads it
+    if (state.detectLog.length < 10000) state.detectLog.push(ms); // the bench reads it
     if (t1 - lastStats >= 1000) {
       lastStats = t1;
       const sorted = [...detectTimes].sort((a, b) => a - b);
@@ -146,37 +138,96 @@ async function main() {
     setText('hands', String(hands.length));
     setText('tracking', String(used));
   };
-  const track = stream.getVideoTracks()[0];
-  if (cfg.frameSource !== 'video' && 'MediaStreamTrackProcessor' in window) trackLoop(track, detect).catch(fail);
-  else videoLoop(video, detect);
+  if (useTrack) trackLoop(track, detector, onResult).catch(fail);
+  else videoLoop(video, detector, onResult);
+}
+
+/**
+ * HELEN_CAMERA_WORKER: the landmarker in landmark-worker.js, behind the same detect() as a
+ * HandDetector but asynchronous. The frame is transferred (closed here, used there).
+ */
+class WorkerDetector {
+  static async create(cfg) {
+    const worker = new Worker(new URL('./landmark-worker.js', import.meta.url), { type: 'module' });
+    const d = new WorkerDetector(worker);
+    const abs = (u) => new URL(u, location.href).href;
+    await d.call({ type: 'init', cfg: { ...cfg, wasmUrl: abs(cfg.wasmUrl), modelUrl: abs(cfg.modelUrl) } }, []);
+    return d;
+  }
+
+  constructor(worker) {
+    this.worker = worker;
+    this.pending = null;
+    worker.onmessage = ({ data }) => {
+      const p = this.pending;
+      this.pending = null;
+      if (data.type === 'error') p?.reject(new Error(`landmark worker: ${data.message}`));
+      else p?.resolve(data);
+    };
+    worker.onerror = (event) => fail(new Error(`landmark worker: ${event.message}`));
+  }
+
+  call(msg, transfer) {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg, transfer);
+    });
+  }
+
+  /** @param {VideoFrame} frame  transferred: the caller must not use or close it afterwards */
+  detect(frame, ts) {
+    return this.call({ type: 'frame', image: frame, ts, capturedAt: ts }, [frame]);
+  }
 }
 
 /**
  * Frames straight from the camera track, the newest one each time detection is free
  * (maxBufferSize 1 drops the ones we were too slow for). Nothing waits for the page to
- * repaint, so a slow machine still gets every frame it can process.
+ * repaint, so a slow machine still gets every frame it can process. A frame with the same
+ * timestamp as the last one (a camera repeating itself) is not detected again.
  */
-async function trackLoop(track, detect) {
+async function trackLoop(track, detector, onResult) {
   const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 1 }).readable.getReader();
+  const inWorker = detector instanceof WorkerDetector;
+  let lastFrameTs = null;
   for (;;) {
     const { value: frame, done } = await reader.read();
     if (done) return;
+    if (frame.timestamp === lastFrameTs) {
+      frame.close();
+      continue;
+    }
+    lastFrameTs = frame.timestamp;
+    const capturedAt = performance.now();
+    if (inWorker) {
+      onResult(await detector.detect(frame, capturedAt), capturedAt);
+      continue;
+    }
     try {
-      detect(frame, performance.now());
-    } catch (err) {
-      fail(err);
-      return;
+      onResult(detector.detect(frame, capturedAt), capturedAt);
     } finally {
       frame.close();
     }
   }
 }
 
-/** Fallback: one detection per presented video frame (requestVideoFrameCallback, else rAF). */
-function videoLoop(video, detect) {
+/**
+ * One detection per presented video frame (requestVideoFrameCallback, which fires only for
+ * a new frame, else rAF). With the worker, a frame that comes while it is busy is skipped.
+ */
+function videoLoop(video, detector, onResult) {
+  const inWorker = detector instanceof WorkerDetector;
+  let busy = false;
   const step = (now, meta) => {
+    const capturedAt = meta?.captureTime ?? performance.now();
     try {
-      detect(video, meta?.captureTime);
+      if (!inWorker) onResult(detector.detect(video, capturedAt), capturedAt);
+      else if (!busy) {
+        busy = true;
+        detector.detect(new VideoFrame(video, { timestamp: Math.round(capturedAt * 1000) }), capturedAt)
+          .then((r) => onResult(r, capturedAt), fail)
+          .finally(() => { busy = false; });
+      }
     } catch (err) {
       fail(err);
       return;

@@ -5,16 +5,25 @@ import { FilesetResolver, HandLandmarker } from './vendor/tasks-vision/vision_bu
 
 /**
  * @param {{ wasmUrl: string, modelUrl: string, numHands: number, delegate: 'CPU'|'GPU',
- *           runningMode?: 'VIDEO'|'IMAGE' }} cfg
+ *           runningMode?: 'VIDEO'|'IMAGE', minDetectionConfidence?: number,
+ *           minPresenceConfidence?: number, minTrackingConfidence?: number }} cfg
  */
 export async function createHandLandmarker(cfg) {
   // Absolute URLs: FilesetResolver loads the wasm loader as a script, relative paths would
-  // resolve against whatever base the loader sees.
-  const fileset = await FilesetResolver.forVisionTasks(new URL(cfg.wasmUrl, location.href).href);
+  // resolve against whatever base the loader sees. A module worker cannot load a classic
+  // script (importScripts throws there), so it takes the ES-module build of the loader.
+  const inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
+  const fileset = await FilesetResolver.forVisionTasks(new URL(cfg.wasmUrl, location.href).href, inWorker);
+  // tasks-vision clears self.ModuleFactory after each use, and a module is evaluated only
+  // once: set it again from the (cached) loader module, or a second landmarker fails.
+  if (inWorker) self.ModuleFactory = (await import(fileset.wasmLoaderPath)).default;
   return HandLandmarker.createFromOptions(fileset, {
     baseOptions: { modelAssetPath: new URL(cfg.modelUrl, location.href).href, delegate: cfg.delegate },
     runningMode: cfg.runningMode ?? 'VIDEO',
     numHands: cfg.numHands,
+    minHandDetectionConfidence: cfg.minDetectionConfidence ?? 0.5,
+    minHandPresenceConfidence: cfg.minPresenceConfidence ?? 0.5,
+    minTrackingConfidence: cfg.minTrackingConfidence ?? 0.5,
   });
 }
 

@@ -2,7 +2,7 @@ import type { LandmarkFrame } from '@helen/schemas';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { DisplaysStatus, EdgeDisplayStatus, LandmarkSource } from '../sources/source';
-import { startCaptureServer, type CaptureServer, type PageSettings } from './capture-server';
+import { DETECTION_KEYS, startCaptureServer, type CaptureServer, type PageSettings } from './capture-server';
 import { ChromiumRunner } from './chromium';
 import type { CameraConfig } from './config';
 import { CaptureHub } from './hub';
@@ -50,6 +50,7 @@ export class CameraSource implements LandmarkSource, DisplaysStatus {
       numHands: c.numHands, delegate: c.delegate, handedness: c.handedness,
       width: c.width, height: c.height, frameRate: c.frameRate, frameSource: c.frameSource, mirror: c.mirror,
     };
+    for (const key of DETECTION_KEYS) Object.assign(page, { [key]: c[key] });
     this.server = await startCaptureServer({ hub: this.hub, modelPath, page, host: c.host, port: c.port, logger: this.log });
     this.log.info({ url: this.server.url, mode: c.mode, numHands: c.numHands, handedness: c.handedness }, 'capture page served');
     if (c.mode === 'external') return;
@@ -59,6 +60,7 @@ export class CameraSource implements LandmarkSource, DisplaysStatus {
       url: this.server.url,
       fakeVideoPath: c.fakeVideoPath,
       gpu: c.delegate === 'GPU',
+      extraFlags: c.chromiumFlags,
       logger: this.log,
       restart: this.opts.restart,
     });

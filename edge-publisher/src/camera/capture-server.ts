@@ -12,7 +12,13 @@ import type { CameraConfig } from './config';
 import type { CaptureHub } from './hub';
 
 /** What the page needs to know, served as config.json. */
-export type PageSettings = Pick<CameraConfig, 'numHands' | 'delegate' | 'handedness' | 'width' | 'height' | 'frameRate' | 'frameSource' | 'mirror'>;
+export type PageSettings = Pick<CameraConfig, 'numHands' | 'delegate' | 'handedness' | 'width' | 'height' | 'frameRate' | 'frameSource' | 'mirror'>
+  & Partial<Pick<CameraConfig, (typeof DETECTION_KEYS)[number]>>;
+
+/** Detection settings the page takes (each optional: missing = the page's default). */
+export const DETECTION_KEYS = [
+  'preview', 'runningMode', 'minDetectionConfidence', 'minPresenceConfidence', 'minTrackingConfidence', 'processWidth', 'worker', 'probeEvery',
+] as const;
 
 export interface CapturePageOptions {
   hub: CaptureHub;
@@ -31,6 +37,8 @@ const PAGE_FILES: Record<string, string> = {
   'landmarker.js': 'text/javascript; charset=utf-8',
   'overlay.js': 'text/javascript; charset=utf-8',
   'hand-count.js': 'text/javascript; charset=utf-8',
+  'detector.js': 'text/javascript; charset=utf-8',
+  'landmark-worker.js': 'text/javascript; charset=utf-8',
 };
 const WASM_FILES = [
   'vision_wasm_internal.js', 'vision_wasm_internal.wasm',

@@ -19,6 +19,8 @@ export interface ChromiumOptions {
   fakeVideoPath?: string | undefined;
   /** Keep the GPU for MediaPipe's GPU delegate; otherwise Chromium runs with --disable-gpu. */
   gpu?: boolean;
+  /** Appended last (HELEN_CAMERA_CHROMIUM_FLAGS), e.g. a Pi's GPU flags. */
+  extraFlags?: readonly string[];
   logger?: Logger;
   /** Restart backoff: doubles from `initialMs` up to `maxMs`; reset after a minute of running. */
   restart?: { initialMs: number; maxMs: number };
@@ -28,7 +30,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-export function chromiumArgs(opts: Pick<ChromiumOptions, 'mode' | 'fakeVideoPath' | 'gpu'>): string[] {
+export function chromiumArgs(opts: Pick<ChromiumOptions, 'mode' | 'fakeVideoPath' | 'gpu' | 'extraFlags'>): string[] {
   const args: string[] = [...BASE_FLAGS];
   if (!opts.gpu) args.push('--disable-gpu');
   if (opts.mode === 'headless') args.unshift('--headless');
@@ -38,6 +40,7 @@ export function chromiumArgs(opts: Pick<ChromiumOptions, 'mode' | 'fakeVideoPath
   if (opts.fakeVideoPath) {
     args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideoPath}`);
   }
+  args.push(...(opts.extraFlags ?? []));
   return args;
 }
 

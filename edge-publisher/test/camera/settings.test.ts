@@ -10,6 +10,18 @@ describe('camera settings', () => {
     expect(c.modelCacheDir).toMatch(/\.cache\/helen$/);
     expect(defaultCameraConfig({ port: 0, mode: 'external' })).toEqual({ ...c, port: 0, mode: 'external' });
   });
+  it('detection options: MediaPipe confidences, processing width, worker, preview, probe interval', () => {
+    expect(cameraConfigFromEnv({})).toMatchObject({
+      preview: true, runningMode: 'VIDEO', minDetectionConfidence: 0.5, minPresenceConfidence: 0.5, minTrackingConfidence: 0.5,
+      processWidth: 0, worker: false, probeEvery: 10,
+    });
+    expect(cameraConfigFromEnv({
+      HELEN_CAMERA_PREVIEW: 'false', HELEN_CAMERA_RUNNING_MODE: 'IMAGE', HELEN_CAMERA_MIN_TRACKING_CONFIDENCE: '0.3',
+      HELEN_CAMERA_PROCESS_WIDTH: '320', HELEN_CAMERA_WORKER: 'true', HELEN_CAMERA_PROBE_EVERY: '30',
+    })).toMatchObject({ preview: false, runningMode: 'IMAGE', minTrackingConfidence: 0.3, processWidth: 320, worker: true, probeEvery: 30 });
+    expect(() => cameraConfigFromEnv({ HELEN_CAMERA_MIN_DETECTION_CONFIDENCE: '1.5', HELEN_CAMERA_PROBE_EVERY: '0' }))
+      .toThrow(/HELEN_CAMERA_MIN_DETECTION_CONFIDENCE[\s\S]*HELEN_CAMERA_PROBE_EVERY/);
+  });
   it('refuses bad values naming every variable', () => {
     expect(() => cameraConfigFromEnv({ HELEN_CAMERA_NUM_HANDS: '3', HELEN_CAMERA_HANDEDNESS: 'flip', HELEN_CAMERA_MODE: 'x' }))
       .toThrow(/HELEN_CAMERA_MODE[\s\S]*HELEN_CAMERA_NUM_HANDS: must be 1, 2 or auto[\s\S]*HELEN_CAMERA_HANDEDNESS: must be one of mirror, swap, as-reported/);
@@ -29,6 +41,11 @@ describe('chromium flags', () => {
     expect(kiosk).toContain('--kiosk');
     expect(kiosk).not.toContain('--headless');
     expect(kiosk).not.toContain('--disable-gpu');
+    // HELEN_CAMERA_CHROMIUM_FLAGS: split on spaces, added last.
+    const flags = cameraConfigFromEnv({ HELEN_CAMERA_CHROMIUM_FLAGS: ' --ignore-gpu-blocklist  --use-angle=gles ' }).chromiumFlags;
+    expect(flags).toEqual(['--ignore-gpu-blocklist', '--use-angle=gles']);
+    expect(chromiumArgs({ mode: 'kiosk', gpu: true, extraFlags: flags }).slice(-2)).toEqual(flags);
+    expect(cameraConfigFromEnv({}).chromiumFlags).toEqual([]);
   });
 });
 
