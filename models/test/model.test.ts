@@ -101,12 +101,21 @@ describe('default model numbers', () => {
   });
 
   it('classifies fresh synthetic windows (a seed never used in training) at >= 97%', async () => {
-    type Source = { seed?: number; inputs?: { manifest: { seed?: number } | null }[] };
-    const source = (meta.provenance as { training?: { dataset_source?: Source } } | undefined)?.training?.dataset_source;
-    // One recordings folder (its manifest) or several (sign + idle recordings): no seed is the fresh one.
-    const seeds = [source?.seed, ...(source?.inputs ?? []).map((i) => i.manifest?.seed)].filter((x) => x !== undefined);
-    expect(seeds.length).toBeGreaterThan(0);
+    type Source = { seed?: number; inputs?: { manifest: { seed?: number } | null }[]; kind?: string; streams?: number; seed_base?: number };
+    type Training = { dataset_source?: Source; previous?: Training | null };
+    // Every run of the training chain: one recordings folder (its manifest), several (sign + idle
+    // recordings), or synthetic streams (train seeds 200,001 + seed_base onwards, edge-publisher/bench/stream):
+    // no seed is the fresh one.
+    const seeds: number[] = [];
+    const streamRanges: [number, number][] = [];
+    for (let t = (meta.provenance as { training?: Training } | undefined)?.training; t; t = t.previous ?? undefined) {
+      const source = t.dataset_source;
+      if (source?.kind === 'streams') streamRanges.push([200_001 + (source.seed_base ?? 0), 200_001 + (source.seed_base ?? 0) + (source.streams ?? 0) - 1]);
+      seeds.push(...[source?.seed, ...(source?.inputs ?? []).map((i) => i.manifest?.seed)].filter((x): x is number => x !== undefined));
+    }
+    expect(seeds.length + streamRanges.length).toBeGreaterThan(0);
     expect(seeds).not.toContain(FRESH_SEED);
+    for (const [first, last] of streamRanges) expect(FRESH_SEED < first || FRESH_SEED > last).toBe(true);
     const windows = syntheticWindows({ seed: FRESH_SEED, perClass: 12, seqLen: meta.seq_len, useZ: meta.use_z });
     expect(windows.count).toBe(22 * 12 * 2);
     const full = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels);

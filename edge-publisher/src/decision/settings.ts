@@ -1,7 +1,13 @@
 /**
  * Every number of the original client's decision rules (model/inference_classifier_video.py),
- * with its original default, one environment variable each so a deployment can tune any rule
- * without a rebuild. ARCHITECTURE.md "Decision engine" lists the same values.
+ * one environment variable each so a deployment can tune any rule without a rebuild.
+ * ARCHITECTURE.md "Decision engine" lists the original values; they are kept by name as
+ * ORIGINAL_DECISION_SETTINGS (preset `original`). The defaults differ in six numbers, tuned on
+ * the stream benchmark's tuning seeds with the stream-trained, calibrated model (issue 12;
+ * edge-publisher/README.md "Stream benchmark" has the steps and what each one bought): the
+ * area gate admits far hands (0.01 / 0.016 instead of 0.025 / 0.04) over the newest 8 frames,
+ * 5 averaged predictions with 3 agreeing votes (7 / 4) answer sooner, and a hand score of 0.5
+ * (static 0.6) instead of 0.7 (0.8) keeps small, less certain hands.
  */
 import { defineSettings, setting, type ConfigOf } from '@helen/runtime';
 
@@ -21,29 +27,29 @@ export const decisionSettings = defineSettings({
   entropyEnter: setting.number('HELEN_DECISION_ENTROPY_ENTER', 'maximum entropy (nats) to enter', 1.70, { min: 0 }),
   entropyExit: setting.number('HELEN_DECISION_ENTROPY_EXIT', 'maximum entropy (nats) to stay', 1.95, { min: 0 }),
   // Hand box area (image fraction): one hand at least `areaSingle` or both together `areaTotal`.
-  areaSingle: setting.number('HELEN_DECISION_AREA_SINGLE', 'hand box area (image fraction) one hand must reach', 0.025, unit),
-  areaTotal: setting.number('HELEN_DECISION_AREA_TOTAL', 'hand box area both hands together must reach', 0.040, { min: 0, max: 2 }),
+  areaSingle: setting.number('HELEN_DECISION_AREA_SINGLE', 'hand box area (image fraction) one hand must reach', 0.01, unit),
+  areaTotal: setting.number('HELEN_DECISION_AREA_TOTAL', 'hand box area both hands together must reach', 0.016, { min: 0, max: 2 }),
   // The area rules look at each hand's largest box over the newest this many frames (1 = the
   // newest frame, the original rule): a hand sliding out of view keeps its votes a moment longer.
-  areaFrames: setting.int('HELEN_DECISION_AREA_FRAMES', 'frames over which each hand\'s largest box counts for the area rules (1 = newest frame only)', 1, { min: 1, max: 120 }),
+  areaFrames: setting.int('HELEN_DECISION_AREA_FRAMES', 'frames over which each hand\'s largest box counts for the area rules (1 = newest frame only)', 8, { min: 1, max: 120 }),
   // Mean landmark motion per frame over the window, with hysteresis: below `motionEnter` while
   // no label is active (below `motionExit` while one is) the window is static.
   motionEnter: setting.number('HELEN_DECISION_MOTION_ENTER', 'mean landmark motion per frame under which a window is static while no label is active', 0.015, { min: 0 }),
   motionExit: setting.number('HELEN_DECISION_MOTION_EXIT', 'the same while a label is active (hysteresis)', 0.005, { min: 0 }),
   // Probability vectors averaged (the original `prob_buffer_size` and `smooth_k`).
-  smoothWindow: setting.int('HELEN_DECISION_SMOOTH_WINDOW', 'probability vectors averaged', 7, { min: 1, max: 100 }),
+  smoothWindow: setting.int('HELEN_DECISION_SMOOTH_WINDOW', 'probability vectors averaged', 5, { min: 1, max: 100 }),
   // Consecutive agreeing votes needed to enter a label.
-  minConsecutive: setting.int('HELEN_DECISION_MIN_CONSECUTIVE', 'consecutive agreeing votes to enter', 4, { min: 1, max: 100 }),
+  minConsecutive: setting.int('HELEN_DECISION_MIN_CONSECUTIVE', 'consecutive agreeing votes to enter', 3, { min: 1, max: 100 }),
   // A static window enters only with this probability, margin and mean hand score.
   staticProb: setting.number('HELEN_DECISION_STATIC_PROB', 'probability a static window needs', 0.995, unit),
   staticMargin: setting.number('HELEN_DECISION_STATIC_MARGIN', 'margin a static window needs', 0.5, unit),
-  staticHandScore: setting.number('HELEN_DECISION_STATIC_HAND_SCORE', 'mean hand score a static window needs', 0.8, unit),
+  staticHandScore: setting.number('HELEN_DECISION_STATIC_HAND_SCORE', 'mean hand score a static window needs', 0.6, unit),
   // Early trigger on a partial window (fewer than seq_len frames).
   earlyProb: setting.number('HELEN_DECISION_EARLY_PROB', 'probability for the early trigger on a partial window', 0.995, unit),
   earlyMargin: setting.number('HELEN_DECISION_EARLY_MARGIN', 'margin for the early trigger', 0.5, unit),
   earlyConsecutive: setting.int('HELEN_DECISION_EARLY_CONSECUTIVE', 'agreeing recent predictions for the early trigger', 2, { min: 1, max: 100 }),
   // Mean hand detection score over the window needed to accept any label.
-  minHandScore: setting.number('HELEN_DECISION_MIN_HAND_SCORE', 'mean hand detection score to accept a label', 0.7, unit),
+  minHandScore: setting.number('HELEN_DECISION_MIN_HAND_SCORE', 'mean hand detection score to accept a label', 0.5, unit),
   // The same label never fires twice within this many ms.
   cooldownMs: setting.secondsAsMs('HELEN_DECISION_COOLDOWN', 'seconds before the same label may fire again', 2, { min: 0 }),
 }, [
@@ -73,13 +79,14 @@ export type DecisionPresetName = (typeof DECISION_PRESET_NAMES)[number];
 
 /**
  * Named sets of decision numbers. `original`: the original client's. `normal`: the defaults
- * (the edge's configuration, so an empty override). `strict` and `sensitive`: the display's
- * sensitivity choices either side of it (fewer false events against fewer misses); their
- * numbers and what each costs are measured by the stream benchmark (README "Stream benchmark").
+ * (the edge's configuration, so an empty override). `strict`: the original numbers, which fire
+ * least (fewer false events, more misses); `sensitive`: 3 averaged predictions with 2 agreeing
+ * votes, which answer ~0.1 s sooner at a few more false events. What each costs is measured by
+ * the stream benchmark (edge-publisher/README.md "Stream benchmark").
  */
 export const DECISION_PRESETS: Readonly<Record<DecisionPresetName, Partial<DecisionSettings>>> = Object.freeze({
   original: ORIGINAL_DECISION_SETTINGS,
   strict: ORIGINAL_DECISION_SETTINGS,
   normal: {},
-  sensitive: {},
+  sensitive: { smoothWindow: 3, minConsecutive: 2 },
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@helen/schemas';
 import { DecisionEngine, type DecisionOutcome } from '../../src/decision/engine';
-import { decisionSettings, DEFAULT_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
+import { decisionSettings, ORIGINAL_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
 import { frameMotion, meanFeatureStd, type WindowStats } from '../../src/decision/stats';
 
 const LABELS = CLASS_LABELS;
@@ -43,7 +43,7 @@ describe('decision cooldown', () => {
   const T = 1_000_000;
 
   it('holds the same label back for exactly 2 s by default', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(hold(e, peaked('Inicio', 0.99), T).fired).toMatchObject({ label: 'Inicio', ts: T, early: false });
     leave(e);
     const early = hold(e, peaked('Inicio', 0.99), T + 1600);
@@ -58,7 +58,7 @@ describe('decision cooldown', () => {
   });
 
   it('measures the cooldown from the last event that fired, not from a suppressed entry', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     hold(e, peaked('Reloj', 0.99), T);
     leave(e);
     expect(hold(e, peaked('Reloj', 0.99), T + 1000).suppressed?.remainingMs).toBe(1000);
@@ -69,8 +69,8 @@ describe('decision cooldown', () => {
   it('reads HELEN_DECISION_COOLDOWN in seconds', () => {
     const s = decisionSettings.parse({ HELEN_DECISION_COOLDOWN: '1.5' });
     expect(s.cooldownMs).toBe(1500);
-    expect(DEFAULT_DECISION_SETTINGS.cooldownMs).toBe(2000);
-    const e = new DecisionEngine(LABELS, { cooldownMs: s.cooldownMs });
+    expect(ORIGINAL_DECISION_SETTINGS.cooldownMs).toBe(2000);
+    const e = new DecisionEngine(LABELS, { ...ORIGINAL_DECISION_SETTINGS, cooldownMs: s.cooldownMs });
     hold(e, peaked('Inicio', 0.99), T);
     leave(e);
     expect(hold(e, peaked('Inicio', 0.99), T + 1500).fired?.label).toBe('Inicio');
@@ -79,7 +79,7 @@ describe('decision cooldown', () => {
 
 describe('decision thresholds at their values', () => {
   const T = 5_000_000;
-  const fresh = (over: Partial<DecisionSettings> = {}) => new DecisionEngine(LABELS, over);
+  const fresh = (over: Partial<DecisionSettings> = {}) => new DecisionEngine(LABELS, { ...ORIGINAL_DECISION_SETTINGS, ...over });
 
   it('refuses an engine with no labels and a prediction of the wrong length', () => {
     expect(() => new DecisionEngine([])).toThrow(/at least one class label/);

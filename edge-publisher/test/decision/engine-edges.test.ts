@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@helen/schemas';
 import { DecisionEngine, type DecisionOutcome } from '../../src/decision/engine';
-import type { DecisionSettings } from '../../src/decision/settings';
+import { ORIGINAL_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
 import { frameMotion, type WindowStats } from '../../src/decision/stats';
 
 const LABELS = CLASS_LABELS;
@@ -17,7 +17,7 @@ const window = (over: Partial<WindowStats> = {}): WindowStats => ({
   frames: 30, seqLen: 30, presence: 1, areaLeft: 0.06, areaRight: 0, motion: 0.02, featureStd: 0.05, handScore: 0.95, ts: 0, ...over,
 });
 const engine = (over: Partial<DecisionSettings> = {}) => {
-  const e = new DecisionEngine(LABELS, over);
+  const e = new DecisionEngine(LABELS, { ...ORIGINAL_DECISION_SETTINGS, ...over });
   expect(e.gate(window())).toBe(true);
   return e;
 };
@@ -30,7 +30,7 @@ describe('decision engine edges', () => {
   });
 
   it('does not enter on a window whose hand area is too small, even if the gate was skipped', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const outs = feed(e, Array(6).fill(peaked('Foco', 0.99)), { areaLeft: 0.001 });
     expect(outs.every((o) => o.fired === undefined && o.checks?.area === false)).toBe(true);
   });

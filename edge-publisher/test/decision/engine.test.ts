@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASS_LABELS } from '@helen/schemas';
 import { DecisionEngine, entropy, type GestureDecision } from '../../src/decision/engine';
-import { DEFAULT_DECISION_SETTINGS } from '../../src/decision/settings';
+import { ORIGINAL_DECISION_SETTINGS } from '../../src/decision/settings';
 import type { WindowStats } from '../../src/decision/stats';
 
 /*
@@ -70,15 +70,15 @@ const none = (windows: number): Segment => ({ windows, presence: 0, area: 0 });
 
 describe('DecisionEngine', () => {
   it('uses the original defaults', () => {
-    const e = new DecisionEngine(LABELS);
-    expect(e.settings).toEqual(DEFAULT_DECISION_SETTINGS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
+    expect(e.settings).toEqual(ORIGINAL_DECISION_SETTINGS);
     expect(e.settings).not.toHaveProperty('staticMotion');
     expect(e.settings).not.toHaveProperty('staticVariance');
     expect(e.settings).toMatchObject({ presenceEnter: 0.85, presenceExit: 0.7, probEnter: 0.95, probExit: 0.75, marginEnter: 0.4, marginExit: 0.18, entropyEnter: 1.7, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.04, motionEnter: 0.015, motionExit: 0.005, smoothWindow: 7, minConsecutive: 4, staticProb: 0.995, staticMargin: 0.5, staticHandScore: 0.8, earlyProb: 0.995, earlyConsecutive: 2, cooldownMs: 2000 });
   });
 
   it('fires a held sign once, after 4 agreeing votes', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const { fired } = run(e, [idle(10), { label: 'Inicio', windows: 40 }, idle(10)]);
     expect(fired.map((f) => f.label)).toEqual(['Inicio']);
     expect(fired[0]?.score).toBeGreaterThan(0.95);
@@ -88,38 +88,38 @@ describe('DecisionEngine', () => {
   });
 
   it('needs the votes to agree: 3 windows are not enough', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(e, [idle(5), { label: 'Inicio', windows: 3 }, idle(10)]).fired).toEqual([]);
   });
 
   it('fires two signs in a row, in order', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const { fired } = run(e, [idle(5), { label: 'Inicio', windows: 25 }, { label: 'Reloj', windows: 25 }, idle(5)]);
     expect(fired.map((f) => f.label)).toEqual(['Inicio', 'Reloj']);
     expect((fired[1]?.ts ?? 0) > (fired[0]?.ts ?? 0)).toBe(true);
   });
 
   it('fires nothing for idle hands, no hands or noise', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const noise = noiseVectors(300, 7).map((probs) => ({ windows: 1, probs }));
     const { fired } = run(e, [idle(100), none(100), ...noise, { label: 'Clima', p: 0.8, windows: 50 }]);
     expect(fired).toEqual([]);
   });
 
   it('fires nothing while the presence or area gate is closed, however confident the model', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(e, [{ label: 'Inicio', windows: 50, presence: 0.5 }]).fired).toEqual([]);
     expect(run(e, [{ label: 'Inicio', windows: 50, area: 0.01 }]).fired).toEqual([]);
   });
 
   it('lets one hand of area >= areaSingle enter, though it is under areaTotal (the gate\'s OR rule)', () => {
     // 0.03: over the single-hand 0.025, under the two-hand total 0.040.
-    expect(run(new DecisionEngine(LABELS), [idle(5), { label: 'Inicio', windows: 30, area: 0.03 }]).fired.map((f) => f.label)).toEqual(['Inicio']);
-    expect(run(new DecisionEngine(LABELS), [idle(5), { label: 'Inicio', windows: 30, area: 0.02 }]).fired).toEqual([]);
+    expect(run(new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS), [idle(5), { label: 'Inicio', windows: 30, area: 0.03 }]).fired.map((f) => f.label)).toEqual(['Inicio']);
+    expect(run(new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS), [idle(5), { label: 'Inicio', windows: 30, area: 0.02 }]).fired).toEqual([]);
   });
 
   it('keeps the presence gate open down to the exit threshold (hysteresis)', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const base = { presence: 1, areaLeft: 0.05, areaRight: 0 };
     expect(e.gate({ ...base, presence: 0.8 })).toBe(false); // below enter 0.85
     expect(e.gate({ ...base, presence: 0.9 })).toBe(true);
@@ -131,7 +131,7 @@ describe('DecisionEngine', () => {
   });
 
   it('stays in a label until the exit thresholds fail (hysteresis), then can fire it again', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     // 0.85 is below the enter threshold (0.95) but above the exit one (0.75): stays, no new event.
     const first = run(e, [{ label: 'Foco', windows: 10 }, { label: 'Foco', p: 0.85, windows: 60 }]);
     expect(first.fired.map((f) => f.label)).toEqual(['Foco']);
@@ -142,7 +142,7 @@ describe('DecisionEngine', () => {
   });
 
   it('keeps a held label while the hand goes still, without firing it again', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     // Entered moving; then 4 s still (under the exit threshold 0.005) at p = 0.9: below the
     // static numbers, but the stay rules hold, so it stays and fires once.
     const { fired } = run(e, [{ label: 'Wifi', windows: 8 }, { label: 'Wifi', p: 0.9, windows: 60, motion: 0.001 }]);
@@ -154,7 +154,7 @@ describe('DecisionEngine', () => {
   });
 
   it('applies the per-label cooldown of 2 s', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     // Inicio, a short gap of idle (exits), Inicio again within 2 s: suppressed.
     const a = run(e, [{ label: 'Inicio', windows: 6 }, idle(4), { label: 'Inicio', windows: 12 }]);
     expect(a.fired.map((f) => f.label)).toEqual(['Inicio']);
@@ -169,11 +169,11 @@ describe('DecisionEngine', () => {
 
   it('makes a static window meet the stricter thresholds', () => {
     const still = { motion: 0.001 };
-    const weak = new DecisionEngine(LABELS);
+    const weak = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(weak, [{ label: 'Alarma', p: 0.97, windows: 20, ...still }]).fired).toEqual([]);
-    const lowScore = new DecisionEngine(LABELS);
+    const lowScore = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(lowScore, [{ label: 'Alarma', p: 0.999, windows: 20, handScore: 0.75, ...still }]).fired).toEqual([]);
-    const strong = new DecisionEngine(LABELS);
+    const strong = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(strong, [{ label: 'Alarma', p: 0.999, windows: 20, ...still }]).fired.map((f) => f.label)).toEqual(['Alarma']);
   });
 
@@ -181,20 +181,20 @@ describe('DecisionEngine', () => {
     // A held sign moves a little (0.001-0.01 per frame), under the enter threshold 0.015 but
     // not perfectly still: it is a static window, and only the static numbers let it in.
     const held = { motion: 0.008 };
-    const strong = new DecisionEngine(LABELS);
+    const strong = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const { fired } = run(strong, [idle(10), { label: 'Ajustes', p: 0.997, windows: 60, ...held }, idle(10)]);
     expect(fired.map((f) => f.label)).toEqual(['Ajustes']);
     expect(fired[0]?.score).toBeGreaterThanOrEqual(0.995);
     expect(strong.settings.staticProb).toBe(0.995);
-    const weak = new DecisionEngine(LABELS);
+    const weak = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(weak, [idle(10), { label: 'Ajustes', p: 0.97, windows: 60, ...held }, idle(10)]).fired).toEqual([]);
     // The same p = 0.97 while moving enters under the plain rules.
-    const moving = new DecisionEngine(LABELS);
+    const moving = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(moving, [idle(10), { label: 'Ajustes', p: 0.97, windows: 60, motion: 0.02 }, idle(10)]).fired.map((f) => f.label)).toEqual(['Ajustes']);
   });
 
   it('judges motion with hysteresis: the exit threshold while a label is active, the enter one otherwise', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const ts = 1_000_000;
     const stats = (motion: number, i: number): WindowStats => ({ frames: 30, seqLen: 30, presence: 1, areaLeft: 0.06, areaRight: 0, motion, featureStd: 0.05, handScore: 0.95, ts: ts + i * 67 });
     expect(e.onPrediction(probsFor('3', 0.3), stats(0.01, 0)).checks?.static).toBe(true); // < 0.015, nothing active
@@ -210,19 +210,19 @@ describe('DecisionEngine', () => {
     // A static hand with a mean hand score under the static 0.8 (but over the 0.7 every
     // label needs): only the early trigger can fire it.
     const slow = { motion: 0.01, handScore: 0.75 };
-    const partial = new DecisionEngine(LABELS);
+    const partial = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const { fired } = run(partial, [{ label: 'Tutorial', p: 0.999, windows: 6, frames: 20, ...slow }]);
     expect(fired.map((f) => [f.label, f.early])).toEqual([['Tutorial', true]]);
     // The same windows when full do not qualify.
-    const full = new DecisionEngine(LABELS);
+    const full = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(full, [{ label: 'Tutorial', p: 0.999, windows: 6, frames: 30, ...slow }]).fired).toEqual([]);
     // Nor does a partial window below 0.995.
-    const weak = new DecisionEngine(LABELS);
+    const weak = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     expect(run(weak, [{ label: 'Tutorial', p: 0.99, windows: 6, frames: 20, ...slow }]).fired).toEqual([]);
   });
 
   it('ignores a prediction for a window sent before the gate closed', () => {
-    const e = new DecisionEngine(LABELS);
+    const e = new DecisionEngine(LABELS, ORIGINAL_DECISION_SETTINGS);
     const stats: WindowStats = { frames: 30, seqLen: 30, presence: 1, areaLeft: 0.05, areaRight: 0, motion: 0.02, featureStd: 0.05, handScore: 0.9, ts: 1 };
     expect(e.gate(stats)).toBe(true);
     const epoch = e.epoch;
