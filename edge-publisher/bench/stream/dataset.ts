@@ -5,6 +5,7 @@
  *
  *   npx tsx edge-publisher/bench/stream/dataset.ts --out models/data/ds-stream --streams 400
  *     [--seed-base 0] [--clean models/data/ds-oe --clean-share 0.25] [--sign-every 4] [--idle-every 12]
+ *     [--hard-model model.onnx --hard-min-p 0.3]   (keep every "no sign" window that model is unsure about)
  *
  * A window (the last second of frames, on the model's 30 fps grid) is labelled with a sign
  * when it holds at least SIGN_MIN_MS of that sign, and is a "no sign" window (target -1,
@@ -19,7 +20,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareModelInput } from '@helen/features';
-import { DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/model-runtime';
+import { DEFAULT_MODEL_PATH, loadModel, loadModelMetadata } from '@helen/model-runtime';
 import { CLASS_LABELS, type FeatureSequence } from '@helen/schemas';
 import { createRng } from '@helen/synthetic-signer';
 import pino from 'pino';
@@ -28,6 +29,7 @@ import { modelInfoFromMetadata } from '../../src/model-info';
 import { EdgePipeline } from '../../src/pipeline/pipeline';
 import type { PredictOutcome, Predictor } from '../../src/predict/types';
 import { renderScenario } from './frames';
+import { scoreWindows } from './runner';
 import { generateScenario, TRAIN_SEEDS } from './scenario';
 import { IDLE_MAX_MS, OUTLIER, SIGN_MIN_MS, windowLabel } from './window-label';
 
@@ -50,6 +52,9 @@ const { values } = parseArgs({
     'sign-every': { type: 'string', default: '4' },
     'idle-every': { type: 'string', default: '12' },
     'val-share': { type: 'string', default: '0.1' },
+    /** Hard negatives: "no sign" windows this model gives a top probability >= --hard-min-p are all kept. */
+    'hard-model': { type: 'string' },
+    'hard-min-p': { type: 'string', default: '0.3' },
   },
 });
 if (!values.out) throw new Error('--out is required');
@@ -60,6 +65,9 @@ const signEvery = Number(values['sign-every']), idleEvery = Number(values['idle-
 const rows: Record<'train' | 'val', { x: Float32Array[]; y: number[] }> = { train: { x: [], y: [] }, val: { x: [], y: [] } };
 const counts = { sign: 0, outlier: 0, ambiguous: 0, partial: 0 };
 const rng = createRng(0x57ea);
+const hardModel = values['hard-model'] ? await loadModel([values['hard-model']], 'main', { intraOpThreads: 1, spinning: false }) : undefined;
+const hardMinP = Number(values['hard-min-p']);
+const counts2 = { hard: 0 };
 
 for (let i = 0; i < streams; i++) {
   const seed = TRAIN_SEEDS.first + seedBase + i;
@@ -74,16 +82,27 @@ for (let i = 0; i < streams; i++) {
   for (const f of stream.frames) pipeline.onFrame(f);
   // Streams split by seed: val windows come from streams never trained on.
   const split = rng.chance(Number(values['val-share'])) ? 'val' : 'train';
-  keeper.windows.forEach((w, k) => {
-    if (w.seq.frames < T) { counts.partial++; return; }
-    const y = windowLabel(w.ts, stream.signs);
+  const full = keeper.windows.filter((w) => w.seq.frames >= T);
+  counts.partial += keeper.windows.length - full.length;
+  const labels = full.map((w) => windowLabel(w.ts, stream.signs));
+  // The hard-negative model's top probability on each "no sign" window (only those are scored).
+  const hardTop = new Map<number, number>();
+  if (hardModel) {
+    const idle = labels.flatMap((y, k) => (y === OUTLIER ? [k] : []));
+    const scores = await scoreWindows(hardModel, idle.map((k) => (full[k] as { seq: FeatureSequence }).seq));
+    idle.forEach((k, j) => hardTop.set(k, Math.max(...(scores[j] as number[]))));
+  }
+  full.forEach((w, k) => {
+    const y = labels[k] ?? null;
     if (y === null) { counts.ambiguous++; return; }
-    if (k % (y === OUTLIER ? idleEvery : signEvery) !== 0) return;
+    const hard = y === OUTLIER && (hardTop.get(k) ?? 0) >= hardMinP;
+    if (!hard && k % (y === OUTLIER ? idleEvery : signEvery) !== 0) return;
     rows[split].x.push(prepareModelInput(w.seq, T).data);
     rows[split].y.push(y);
     counts[y === OUTLIER ? 'outlier' : 'sign']++;
+    if (hard) counts2.hard++;
   });
-  if ((i + 1) % 50 === 0) process.stderr.write(`${i + 1}/${streams} streams: ${JSON.stringify(counts)}\n`);
+  if ((i + 1) % 50 === 0) process.stderr.write(`${i + 1}/${streams} streams: ${JSON.stringify({ ...counts, ...counts2 })}\n`);
 }
 
 /** A share of clean windows (the original dataset's) keeps the per-class window accuracy. */
@@ -113,7 +132,9 @@ for (const split of ['train', 'val', 'test'] as const) {
 await writeFile(join(values.out, 'meta.json'), `${JSON.stringify({
   format: 'helen-dataset/1', feature_dim: F, seq_len: T, use_z: meta.use_z, stride: 1, class_labels: [...CLASS_LABELS],
   outlier_labels: ['idle'], outlier_target: OUTLIER,
-  source: { kind: 'streams', streams, seed_base: seedBase, sign_min_ms: SIGN_MIN_MS, idle_max_ms: IDLE_MAX_MS, sign_every: signEvery, idle_every: idleEvery, clean: values.clean ?? null, clean_share: Number(values['clean-share']) },
+  source: { kind: 'streams', streams, seed_base: seedBase, sign_min_ms: SIGN_MIN_MS, idle_max_ms: IDLE_MAX_MS, sign_every: signEvery, idle_every: idleEvery, clean: values.clean ?? null, clean_share: Number(values['clean-share']),
+    hard_negatives: values['hard-model'] ? { model: hardModel?.metadata.model_id, min_p: hardMinP, windows: counts2.hard } : null },
   splits: info, note: 'test = val (the stream benchmark is the real test)',
 }, null, 2)}\n`);
-console.log(JSON.stringify({ counts, splits: info }));
+await hardModel?.engine.close();
+console.log(JSON.stringify({ counts: { ...counts, ...counts2 }, splits: info }));
