@@ -5,8 +5,7 @@
  * temperature can be applied later). Gate numbers (presence, area) decide which windows are
  * sent, so a capture holds for the gate numbers it was made with only.
  */
-import { scoreBatch, type LoadedModel } from '@helen/model-runtime';
-import { prepareModelInput } from '@helen/features';
+import type { LoadedModel } from '@helen/model-runtime';
 import type { FeatureSequence, LandmarkFrame } from '@helen/schemas';
 import pino from 'pino';
 import { DecisionEngine } from '../../src/decision/engine';
@@ -15,8 +14,7 @@ import type { WindowStats } from '../../src/decision/stats';
 import { modelInfoFromMetadata } from '../../src/model-info';
 import { EdgePipeline } from '../../src/pipeline/pipeline';
 import type { ResampleOptions } from '../../src/pipeline/resample';
-import type { PredictOutcome, Predictor } from '../../src/predict/types';
-import type { BenchEvent } from './runner';
+import { Collector, scoreWindows, type BenchEvent } from './runner';
 
 /** One frame: its gate stats, and the window sent on it if any (index into `windows`). */
 interface FrameStep {
@@ -29,15 +27,6 @@ export interface StreamCapture {
   windowStats: WindowStats[];
   /** Natural-log probabilities per window (softmax(logits) taken back to log space). */
   logProbs: Float32Array[];
-}
-
-class Collector implements Predictor {
-  readonly servedBy = 'edge' as const;
-  readonly windows: FeatureSequence[] = [];
-  predict(seq: FeatureSequence): Promise<PredictOutcome> {
-    this.windows.push(seq);
-    return Promise.resolve({ kind: 'unavailable', reason: 'collecting windows' });
-  }
 }
 
 export async function captureStream(
@@ -61,26 +50,9 @@ export async function captureStream(
   return { steps, windowStats, logProbs };
 }
 
-async function scoreLog(model: LoadedModel, windows: readonly FeatureSequence[], batchSize = 512): Promise<Float32Array[]> {
-  const seqLen = model.metadata.seq_len, dim = model.metadata.feature_dim;
-  const out = new Array<Float32Array>(windows.length);
-  const byLength = new Map<number, number[]>();
-  windows.forEach((w, i) => {
-    const n = Math.min(w.frames, seqLen);
-    byLength.set(n, [...(byLength.get(n) ?? []), i]);
-  });
-  for (const [frames, indices] of byLength) {
-    for (let at = 0; at < indices.length; at += batchSize) {
-      const chunk = indices.slice(at, at + batchSize);
-      const input = new Float32Array(chunk.length * frames * dim);
-      chunk.forEach((wi, row) => input.set(prepareModelInput(windows[wi] as FeatureSequence, seqLen).data, row * frames * dim));
-      const scores = await scoreBatch(model, input, chunk.length, frames);
-      chunk.forEach((wi, row) => {
-        out[wi] = Float32Array.from((scores[row] as { probabilities: number[] }).probabilities, (p) => Math.log(Math.max(p, 1e-30)));
-      });
-    }
-  }
-  return out;
+/** Natural-log probabilities: the scores taken back to log space, so a temperature can be applied later. */
+async function scoreLog(model: LoadedModel, windows: readonly FeatureSequence[]): Promise<Float32Array[]> {
+  return (await scoreWindows(model, windows)).map((p) => Float32Array.from(p, (v) => Math.log(Math.max(v, 1e-30))));
 }
 
 /** Softmax of logProbs / temperature. */

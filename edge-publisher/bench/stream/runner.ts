@@ -51,7 +51,7 @@ function pipelineFor(opts: RunOptions, predictor: Predictor): EdgePipeline {
 }
 
 /** First pass: keeps every window the pipeline sends; answers nothing. */
-class Collector implements Predictor {
+export class Collector implements Predictor {
   readonly servedBy = 'edge' as const;
   readonly windows: FeatureSequence[] = [];
   predict(seq: FeatureSequence): Promise<PredictOutcome> {
