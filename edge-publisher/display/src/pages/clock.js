@@ -36,17 +36,23 @@ export function ClockPage({ c, now }) {
   </main>`;
 }
 
+/**
+ * Digits being entered (alarm HHMM or timer MMSS), by sign or by the keypad.
+ * @param {{ c: import('../controller.js').Controller, kind: 'alarm' | 'timer', title: string, hint: string }} props
+ */
+function EntryPanel({ c, kind, title, hint }) {
+  return html`<div class="entry">
+    <div class="entry-title">${title}</div>
+    <div class="entry-digits" data-testid="entry">${entryDisplay(c.state.entry)}</div>
+    <div class="hint">${hint}</div>
+    <${Keypad} onDigit=${(/** @type {string} */ d) => c.tap.digit(kind, d)} onCancel=${c.tap.cancelEntry} />
+  </div>`;
+}
+
 /** @param {{ c: import('../controller.js').Controller, now: number, h24: boolean }} props */
 function AlarmTab({ c, now, h24 }) {
   const s = c.state;
-  if (s.entry?.kind === 'alarm') {
-    return html`<div class="entry">
-      <div class="entry-title">${t('clock.newAlarm')}</div>
-      <div class="entry-digits" data-testid="entry">${entryDisplay(s.entry)}</div>
-      <div class="hint">${t('clock.alarmEntryHint')}</div>
-      <${Keypad} onDigit=${(/** @type {string} */ d) => c.tap.digit('alarm', d)} onCancel=${c.tap.cancelEntry} />
-    </div>`;
-  }
+  if (s.entry?.kind === 'alarm') return html`<${EntryPanel} c=${c} kind="alarm" title=${t('clock.newAlarm')} hint=${t('clock.alarmEntryHint')} />`;
   const next = nextAlarm(s.alarms, now);
   return html`<div class="alarm-tab">
     <div class="row-between">
@@ -68,14 +74,7 @@ function AlarmTab({ c, now, h24 }) {
 /** @param {{ c: import('../controller.js').Controller, now: number }} props */
 function TimerTab({ c, now }) {
   const s = c.state;
-  if (s.entry?.kind === 'timer') {
-    return html`<div class="entry">
-      <div class="entry-title">${t('clock.newTimer')}</div>
-      <div class="entry-digits" data-testid="entry">${entryDisplay(s.entry)}</div>
-      <div class="hint">${t('clock.timerEntryHint')}</div>
-      <${Keypad} onDigit=${(/** @type {string} */ d) => c.tap.digit('timer', d)} onCancel=${c.tap.cancelEntry} />
-    </div>`;
-  }
+  if (s.entry?.kind === 'timer') return html`<${EntryPanel} c=${c} kind="timer" title=${t('clock.newTimer')} hint=${t('clock.timerEntryHint')} />`;
   const running = s.timer.endsAt !== null;
   const left = timerRemainingMs(s.timer, now);
   const fraction = running && s.timer.durationMs ? left / s.timer.durationMs : 0;
