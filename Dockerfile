@@ -26,6 +26,7 @@ COPY http-api/package.json http-api/
 COPY edge-publisher/package.json edge-publisher/
 COPY monitor/package.json monitor/
 COPY stack/package.json stack/
+COPY bench/package.json bench/
 # onnxruntime-node bundles every platform (~290 MB); only this machine's Linux build stays.
 RUN npm ci --omit=dev \
  && npm cache clean --force \
