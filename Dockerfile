@@ -44,10 +44,14 @@ COPY --from=deps /app ./
 # Sources, the committed model (models/helen-bigru), the shipped ACLs and deploy/docker
 # (health check, compose ACL); .dockerignore keeps tests, benches and local files out.
 COPY . ./
+# Plain JavaScript bundles (dist/, bin/build.mjs): bin/helen.mjs runs them instead of compiling
+# the TypeScript through tsx at every start (~40 MB less RSS per process, half the start-up).
+RUN npm run build
 USER node
 EXPOSE 1883 9001 8883 8884 8000
 # Checks whichever part runs (its /health, /metrics or MQTT port): see deploy/docker/healthcheck.mjs.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "deploy/docker/healthcheck.mjs"]
-ENTRYPOINT ["node", "bin/helen.mjs"]
+# --max-semi-space-size=2: runtime/src/node-flags.ts (SERVICE_NODE_FLAGS) says why.
+ENTRYPOINT ["node", "--max-semi-space-size=2", "bin/helen.mjs"]
 CMD ["--help"]

@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'bin/**', '**/*.js', '!edge-publisher/display/**/*.js', '**/*.mjs', '**/*.cjs', '**/public/vendor/**', '.stryker-tmp*/**', 'reports/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'dist-*/**', 'bin/**', '**/*.js', '!edge-publisher/display/**/*.js', '**/*.mjs', '**/*.cjs', '**/public/vendor/**', '.stryker-tmp*/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

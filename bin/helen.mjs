@@ -1,28 +1,30 @@
 #!/usr/bin/env node
-// One `helen` command for every service. TypeScript runs through tsx's loader, so the
-// sources are the artefact (no build step to forget); each entry exports
+// One `helen` command for every service; each entry exports
 // `main(argv: string[]): Promise<number | void>` and does nothing on import.
-import { register } from 'tsx/esm/api';
-
-const commands = {
-  stack: ['../stack/src/main.ts', 'embedded broker + one inference worker + HTTP facade (development / single VM)'],
-  broker: ['../broker/src/main.ts', 'MQTT broker (aedes) with TCP and WebSocket listeners and shared subscriptions'],
-  worker: ['../inference-worker/src/main.ts', 'ONNX inference worker on the shared predict subscription'],
-  api: ['../http-api/src/main.ts', 'HTTP facade: /health, /metadata, /predict over MQTT'],
-  edge: ['../edge-publisher/src/main.ts', 'Raspberry Pi edge publisher (sources, windows, decisions, sinks); `helen edge record --help` records'],
-  monitor: ['../monitor/src/main.ts', 'watch helen/# with binary requests decoded, compact replies and gestures, per-device rates (--json)'],
-  models: ['../models/src/cli.ts', 'synthetic recordings, dataset building and model checks'],
-};
+//
+// What runs: the compiled bundle dist/<command>.cjs (`npm run build`) when it is newer than
+// every source file, else the TypeScript sources through tsx's loader, so an edited checkout
+// never runs stale code. HELEN_RUN_FROM=src forces the sources, =dist requires the bundle.
+import { createRequire } from 'node:module';
+import { COMMANDS } from './commands.mjs';
+import { pickEntry } from './pick-entry.mjs';
 
 const [name, ...rest] = process.argv.slice(2);
-if (!name || name === '--help' || name === '-h' || !(name in commands)) {
-  const width = Math.max(...Object.keys(commands).map((c) => c.length));
-  const lines = Object.entries(commands).map(([c, [, d]]) => `  ${c.padEnd(width)}  ${d}`);
+if (!name || name === '--help' || name === '-h' || !(name in COMMANDS)) {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([c, [, d]]) => `  ${c.padEnd(width)}  ${d}`);
   process.stdout.write(`usage: helen <command> [--help]\n\ncommands:\n${lines.join('\n')}\n`);
   process.exit(name && name !== '--help' && name !== '-h' ? 2 : 0);
 }
 
-register();
+let picked;
+try {
+  picked = pickEntry(name, process.env.HELEN_RUN_FROM);
+} catch (err) {
+  process.stderr.write(`helen ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+if (picked.note) process.stderr.write(`helen ${name}: ${picked.note}\n`);
 // Started by a supervisor with an IPC channel (the `npm start` stack does this): when that
 // channel closes, the supervisor is gone (even by SIGKILL), so stop the way SIGTERM does
 // instead of running on as an orphan. unref: the channel alone must not keep us alive.
@@ -30,7 +32,14 @@ if (process.channel) {
   process.channel.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
-const entry = await import(new URL(commands[name][0], import.meta.url).href);
+let entry;
+if (picked.bundle) {
+  entry = createRequire(import.meta.url)(picked.bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = await import(new URL(COMMANDS[name][0], import.meta.url).href);
+}
 try {
   const code = await entry.main(rest);
   if (typeof code === 'number') process.exitCode = code;

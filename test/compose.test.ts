@@ -165,7 +165,7 @@ async function up(vars: Vars): Promise<Setup> {
   const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1] ?? '[]') as string[];
   const argv = (i: Instance): string[] => {
     const s = services[i.service] as ComposeService;
-    if (!s.image.startsWith('eclipse-mosquitto')) return [...entrypoint.map((a) => (a === 'node' ? process.execPath : join(ROOT, a))), s.command as string];
+    if (!s.image.startsWith('eclipse-mosquitto')) return [...entrypoint.map((a) => (a === 'node' ? process.execPath : a.startsWith('--') ? a : join(ROOT, a))), s.command as string];
     const conf = mosquittoConf(readFileSync(join(overrides['/mosquitto/config'] as string, 'mosquitto.conf'), 'utf8'), i, s, overrides);
     const file = (key: string) => new RegExp(`^${key} (\\S+)$`, 'm').exec(conf)?.[1] as string;
     [...users].forEach(([name, u], n) => addMosquittoUser(file('password_file'), name, u.password, n === 0));

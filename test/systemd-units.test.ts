@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { brokerSettings } from '@helen/broker';
 import { workerSettings } from '@helen/inference-worker';
 import { apiSettings } from '@helen/http-api';
-import { freePort } from '@helen/runtime';
+import { freePort, SERVICE_NODE_FLAGS } from '@helen/runtime';
 import { postJson, REPO_ROOT, request, waitFor } from '@helen/runtime/testing';
 
 const VM_DIR = join(REPO_ROOT, 'deploy/systemd');
@@ -142,8 +142,12 @@ describe('unit contents', () => {
     for (const { name, text } of allUnits) {
       const [exec, ...more] = values(text, 'ExecStart');
       expect(more, name).toEqual([]);
-      const [node, script, ...args] = (exec ?? '').split(/\s+/);
+      const [node, ...rest] = (exec ?? '').split(/\s+/);
       expect(node, name).toBe('/usr/bin/node');
+      // The same V8 flags as every other way of starting a service (runtime/src/node-flags.ts).
+      const flags = rest.filter((a) => a.startsWith('--'));
+      expect(flags, name).toEqual([...SERVICE_NODE_FLAGS]);
+      const [script, ...args] = rest.filter((a) => !a.startsWith('--'));
       expect(script, name).toBe(`${INSTALL_ROOT}bin/helen.mjs`);
       const help = spawnSync(process.execPath, [HELEN, ...args, '--help'], { encoding: 'utf8' });
       expect(help.status, `${name}: helen ${args.join(' ')} --help\n${help.stderr}`).toBe(0);
@@ -246,9 +250,11 @@ describe('the VM services as the units start them', () => {
   }
 
   function start(unit: string, instance = ''): void {
-    const [, , ...args] = (values(read(VM_DIR, unit), 'ExecStart')[0] ?? '').split(/\s+/);
+    const [, ...words] = (values(read(VM_DIR, unit), 'ExecStart')[0] ?? '').split(/\s+/);
+    const flags = words.filter((w) => w.startsWith('--'));
+    const [, ...args] = words.filter((w) => !w.startsWith('--'));
     const name = `${unit}${instance}`;
-    const child = spawn(process.execPath, [HELEN, ...args], { cwd: REPO_ROOT, env: unitEnv(unit, instance), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...flags, HELEN, ...args], { cwd: REPO_ROOT, env: unitEnv(unit, instance), stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => logs.push(`${name}: ${d.toString()}`));
     child.stderr?.on('data', (d: Buffer) => logs.push(`${name} (stderr): ${d.toString()}`));
     children.push(child);

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHealth, waitForTcp } from '@helen/runtime';
+import { freePort, SERVICE_NODE_FLAGS, waitForHealth, waitForTcp } from '@helen/runtime';
 
 export const HELEN_BIN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,7 +77,7 @@ export const profiling: { dir?: string } = {};
 
 export function spawnHelen(name: string, service: string, env: Record<string, string | undefined>): Service {
   const profile = profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${profiling.dir}/${name.replace(/\W+/g, '-')}`] : [];
-  return spawnService(name, process.execPath, [...profile, HELEN_BIN, service], { ...QUIET, ...env });
+  return spawnService(name, process.execPath, [...profile, ...SERVICE_NODE_FLAGS, HELEN_BIN, service], { ...QUIET, ...env });
 }
 
 async function ready(service: Service, wait: Promise<boolean>, what: string): Promise<void> {
