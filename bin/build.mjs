@@ -3,7 +3,8 @@
 // (the container image, systemd, the Pi) runs plain JavaScript instead of compiling TypeScript
 // through tsx at every start: tsx's loader thread and transform cache cost ~40 MB of RSS per
 // process and about half the start-up time (figures: bench/README.md "Compiled build").
-// bin/helen.mjs runs a bundle when it is newer than every source, tsx otherwise.
+// bin/helen.mjs runs a bundle while it is newer than every source it was built from
+// (dist/<command>.inputs.json), tsx otherwise.
 //
 // Two things keep a bundle behaving exactly like its sources:
 // - `import.meta.url` in each source becomes that source's own URL (computed from the bundle's
@@ -53,7 +54,9 @@ await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 for (const [command, [entry]] of Object.entries(COMMANDS)) {
   const entryPath = posix(relative(ROOT, fileURLToPath(new URL(entry, import.meta.url))));
-  await esbuild.build({
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    metafile: true,
     stdin: { contents: `export { main } from './${entryPath}';`, resolveDir: ROOT, loader: 'ts', sourcefile: `${command}-entry.ts` },
     bundle: true,
     platform: 'node',
@@ -65,6 +68,10 @@ for (const [command, [entry]] of Object.entries(COMMANDS)) {
     logLevel: 'warning',
     banner: { js: "const __helenSourceUrl = (fromBundle) => new URL(fromBundle, require('node:url').pathToFileURL(__filename)).href;" },
   });
+  // The launcher runs this bundle only while it is newer than each of these files (bin/pick-entry.mjs).
+  // The entry is the stdin stub (named after the command), not a file.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => p !== `${command}-entry.ts` && !p.includes('node_modules/'));
+  await writeFile(join(outDir, `${command}.inputs.json`), `${JSON.stringify(inputs.map(posix))}\n`);
 }
 await writeFile(join(outDir, 'BUILT'), `${new Date().toISOString()}\n`);
 process.stdout.write(`helen build: ${Object.keys(COMMANDS).length} bundles in ${posix(relative(ROOT, outDir))}/\n`);

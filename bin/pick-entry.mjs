@@ -1,25 +1,18 @@
-// Bundle or sources for a `helen` command (see bin/helen.mjs). A bundle counts only when it is
-// newer than every source it could contain: the workspaces' src/ and package.json files.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Bundle or sources for a `helen` command (see bin/helen.mjs). A bundle counts only while it is
+// newer than every source file it was built from.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 
-function newestSource() {
-  const workspaces = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces;
+/** Newest modification time of the files the bundle was built from (dist/<command>.inputs.json). */
+function newestInput(command) {
   let newest = 0;
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (/\.(ts|mts|js|mjs|cjs|json)$/.test(e.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  for (const ws of workspaces) {
-    if (existsSync(join(ROOT, ws, 'src'))) walk(join(ROOT, ws, 'src'));
-    newest = Math.max(newest, statSync(join(ROOT, ws, 'package.json')).mtimeMs);
+  for (const rel of JSON.parse(readFileSync(join(DIST, `${command}.inputs.json`), 'utf8'))) {
+    // A source that is gone counts as changed: the bundle no longer matches the checkout.
+    newest = Math.max(newest, existsSync(join(ROOT, rel)) ? statSync(join(ROOT, rel)).mtimeMs : Infinity);
   }
   return newest;
 }
@@ -33,7 +26,7 @@ export function pickEntry(command, runFrom = 'auto') {
     if (runFrom === 'dist') throw new Error(`HELEN_RUN_FROM=dist but ${bundle} is missing: run \`npm run build\``);
     return {};
   }
-  const stale = statSync(bundle).mtimeMs < newestSource();
+  const stale = !existsSync(join(DIST, `${command}.inputs.json`)) || statSync(bundle).mtimeMs < newestInput(command);
   if (stale && runFrom === 'auto') return { note: 'sources changed since `npm run build`: running them through tsx (rebuild to run the bundle)' };
   return { bundle, note: stale ? 'HELEN_RUN_FROM=dist: running a bundle older than the sources' : undefined };
 }

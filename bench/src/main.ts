@@ -6,7 +6,7 @@
  *                                      then regenerates the README's benchmark block
  *   npm run bench -- --quick --out DIR short phases (the CI smoke): completes and writes its report,
  *                                      never touches README.md
- *   --skip floor,mqtt,http,baseline,workers,memory   leave phases out (noted in the report)
+ *   --skip floor,mqtt,http,baseline,workers,memory,runtime   leave phases out (noted in the report)
  *   --profile DIR                      every helen service writes a V8 CPU profile to DIR/<service>/
  *
  * Loopback only. Services run as their own processes (`helen broker|worker|api|edge`, gunicorn,
@@ -18,13 +18,13 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_METADATA_PATH } from '@helen/model-runtime';
-import { profiling, REPO_ROOT } from './procs';
+import { decideServiceRuntime, profiling, REPO_ROOT } from './procs';
 import type { BenchResults } from './results';
 import { runPhases, type PhasePlan } from './run-phases';
 import { writeReport } from './report/write';
 import { updateReadme } from './report/readme';
 
-const PHASES = ['floor', 'mqtt', 'http', 'baseline', 'workers', 'memory'] as const;
+const PHASES = ['floor', 'mqtt', 'http', 'baseline', 'workers', 'memory', 'runtime'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -43,8 +43,8 @@ if (args.profile) profiling.dir = resolve(args.profile);
 const outDir = resolve(args.out ?? join(REPO_ROOT, 'reports', 'bench'));
 
 const plan: PhasePlan = quick
-  ? { floor: { batch1Runs: 100, secondsPerBatch: 0.3 }, mqttSeconds: 0.7, httpSeconds: 1, workersSeconds: 1, edgeSeconds: 3, devices: 20 }
-  : { floor: { batch1Runs: 3000, secondsPerBatch: 3 }, mqttSeconds: 5, httpSeconds: 10, workersSeconds: 10, edgeSeconds: 15, devices: 100 };
+  ? { floor: { batch1Runs: 100, secondsPerBatch: 0.3 }, mqttSeconds: 0.7, httpSeconds: 1, workersSeconds: 1, edgeSeconds: 3, devices: 20, runtimeRounds: 1 }
+  : { floor: { batch1Runs: 3000, secondsPerBatch: 3 }, mqttSeconds: 5, httpSeconds: 10, workersSeconds: 10, edgeSeconds: 15, devices: 100, runtimeRounds: 3 };
 
 function commit(): string {
   try {
@@ -59,9 +59,9 @@ const results: BenchResults = {
   meta: {
     date: new Date().toISOString(), commit: commit(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?',
     modelId: (JSON.parse(readFileSync(DEFAULT_METADATA_PATH, 'utf8')) as { model_id: string }).model_id,
-    quick, load: [loadavg()[0] ?? NaN, NaN], seconds: NaN,
+    quick, services: await decideServiceRuntime(), load: [loadavg()[0] ?? NaN, NaN], seconds: NaN,
   },
-  floor: [], mqtt: [], http: [], workers: [], batchSizes: [], memory: [], cpu: [], requestSizes: [], curves: [], notes: [],
+  floor: [], mqtt: [], http: [], workers: [], batchSizes: [], memory: [], cpu: [], runtime: [], requestSizes: [], curves: [], notes: [],
 };
 for (const s of skip) results.notes.push(`phase ${s} skipped (--skip)`);
 

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, SERVICE_NODE_FLAGS, waitForHealth, waitForTcp } from '@helen/runtime';
 
@@ -69,6 +70,17 @@ export function spawnService(name: string, command: string, args: string[], env:
 const QUIET = { HELEN_LOG_LEVEL: 'warn' };
 
 /**
+ * Sources or bundles for every service of this run, decided once at start (bin/pick-entry.mjs,
+ * the launcher's own rule), so editing a file during a run cannot switch services half-way.
+ */
+export const serviceRuntime: { runFrom: 'src' | 'dist' } = { runFrom: 'src' };
+export async function decideServiceRuntime(): Promise<'src' | 'dist'> {
+  const { pickEntry } = (await import(join(REPO_ROOT, 'bin', 'pick-entry.mjs'))) as { pickEntry: (command: string) => { bundle?: string } };
+  serviceRuntime.runFrom = pickEntry('broker').bundle ? 'dist' : 'src';
+  return serviceRuntime.runFrom;
+}
+
+/**
  * `npm run bench -- --profile DIR`: every helen service started from then on writes a V8 CPU
  * profile into DIR/<service name>/ when it exits (Node 20 refuses --cpu-prof in NODE_OPTIONS,
  * so it goes on the command line).
@@ -77,7 +89,11 @@ export const profiling: { dir?: string } = {};
 
 export function spawnHelen(name: string, service: string, env: Record<string, string | undefined>): Service {
   const profile = profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${profiling.dir}/${name.replace(/\W+/g, '-')}`] : [];
-  return spawnService(name, process.execPath, [...profile, ...SERVICE_NODE_FLAGS, HELEN_BIN, service], { ...QUIET, ...env });
+  // HELEN_BENCH_NODE_FLAGS (space-separated, "none" for no flags) replaces the services' V8 flags
+  // for one run, to measure what a flag does; production always uses SERVICE_NODE_FLAGS.
+  const override = process.env.HELEN_BENCH_NODE_FLAGS;
+  const flags = override === undefined ? SERVICE_NODE_FLAGS : override === 'none' ? [] : override.split(/\s+/).filter(Boolean);
+  return spawnService(name, process.execPath, [...profile, ...flags, HELEN_BIN, service], { ...QUIET, HELEN_RUN_FROM: serviceRuntime.runFrom, ...env });
 }
 
 async function ready(service: Service, wait: Promise<boolean>, what: string): Promise<void> {

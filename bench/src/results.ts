@@ -58,6 +58,16 @@ export interface MemoryResult {
   rssMb: number;
 }
 
+/** `helen broker` from the TypeScript sources (tsx) against the compiled bundle: medians over rounds. */
+export interface RuntimeResult {
+  runFrom: 'src' | 'dist';
+  rounds: number;
+  /** Spawn to MQTT port open. */
+  startMs: number;
+  /** Idle, 2 s after start. */
+  rssMb: number;
+}
+
 export interface CpuResult {
   process: string;
   /** CPU milliseconds (user + system) spent per 1,000 predictions during a load run. */
@@ -73,6 +83,8 @@ export interface BenchResults {
     cpuModel: string;
     modelId: string;
     quick: boolean;
+    /** What the services ran: the TypeScript sources through tsx, or the `npm run build` bundles. */
+    services: 'src' | 'dist';
     /** 1-minute load average when the run started and ended. */
     load: [number, number];
     seconds: number;
@@ -85,6 +97,7 @@ export interface BenchResults {
   batchSizes: { le: string; count: number }[];
   memory: MemoryResult[];
   cpu: CpuResult[];
+  runtime: RuntimeResult[];
   /** Request body of the same window: original JSON vs f16 binary (the issue's <= 11 % target). */
   requestSizes: { encoding: Encoding | 'http-json'; bytes: number }[];
   /** Latency at fixed percentiles per run, for the distribution chart (label e.g. "facade c=1"). */

@@ -6,6 +6,7 @@ import { measureFloor } from './phases/floor';
 import { measureHttp } from './phases/http';
 import { brokerRssWithDevices, edgeRss } from './phases/memory';
 import { measureMqtt } from './phases/mqtt';
+import { measureRuntime } from './phases/runtime';
 import { measureWorkers } from './phases/workers';
 import { cpuSeconds, rssMb, startApi, startBroker, startWorker, type Service } from './procs';
 import type { BenchResults, CpuResult, MemoryResult } from './results';
@@ -18,9 +19,10 @@ export interface PhasePlan {
   workersSeconds: number;
   edgeSeconds: number;
   devices: number;
+  runtimeRounds: number;
 }
 
-type Enabled = (phase: 'floor' | 'mqtt' | 'http' | 'baseline' | 'workers' | 'memory') => boolean;
+type Enabled = (phase: 'floor' | 'mqtt' | 'http' | 'baseline' | 'workers' | 'memory' | 'runtime') => boolean;
 type Log = (line: string) => void;
 
 /** Concurrency of the CPU-per-prediction run: saturated, like a busy VM. */
@@ -124,6 +126,12 @@ export async function runPhases(results: BenchResults, plan: PhasePlan, enabled:
     const w = await measureWorkers({ seconds: plan.workersSeconds, concurrency: 64 });
     results.workers = w.results;
     results.batchSizes = w.batchSizes;
+  }
+  if (enabled('runtime')) {
+    log('runtime: helen broker from the sources (tsx) against the bundle (dist)');
+    const runtime = await measureRuntime(plan.runtimeRounds);
+    if (runtime) results.runtime = runtime;
+    else results.notes.push('runtime: tsx against the compiled build not measured: dist/ has no bundles (`npm run build`)');
   }
   const f16c1 = results.mqtt.find((m) => m.encoding === 'f16' && m.concurrency === 1);
   if (f16c1) results.curves.push({ label: 'MQTT f16', points: [50, 99, 99.9].map((p) => ({ p, ms: p === 50 ? f16c1.latency.p50 : p === 99 ? f16c1.latency.p99 : f16c1.latency.p999 })) });

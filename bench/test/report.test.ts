@@ -11,7 +11,7 @@ const l = (p50: number, p99: number): Latency => ({ n: 100, p50, p99, p999: p99,
 
 function results(): BenchResults {
   return {
-    meta: { date: '2026-11-26T00:00:00.000Z', commit: 'abc', node: 'v20', cpus: 2, cpuModel: 'cpu', modelId: 'm', quick: false, load: [0, 0], seconds: 1 },
+    meta: { date: '2026-11-26T00:00:00.000Z', commit: 'abc', node: 'v20', cpus: 2, cpuModel: 'cpu', modelId: 'm', quick: false, services: 'dist', load: [0, 0], seconds: 1 },
     floor: [{ intraOpThreads: 1, batch1: l(0.5, 0.6), throughput: [{ batch: 8, windowsPerSec: 3000 }, { batch: 32, windowsPerSec: 4000 }] }],
     mqtt: [{ encoding: 'f16', requestBytes: 5000, concurrency: 1, latency: l(0.7, 1.9), requestsPerSec: 1000, errors: 0 },
       { encoding: 'f16', requestBytes: 5000, concurrency: 64, latency: l(10, 20), requestsPerSec: 3700, errors: 0 }],
@@ -20,7 +20,7 @@ function results(): BenchResults {
       { target: 'baseline', concurrency: 1, latency: l(3, 4), requestsPerSec: 300, errors: 0, durationSec: 10 },
       { target: 'baseline', concurrency: 32, latency: l(40, 50), requestsPerSec: 600, errors: 0, durationSec: 10 }],
     workers: [{ workers: 1, concurrency: 64, requestsPerSec: 2000, latency: l(1, 2) }, { workers: 2, concurrency: 64, requestsPerSec: 3000, latency: l(1, 2) }],
-    batchSizes: [], cpu: [], curves: [], notes: [],
+    batchSizes: [], cpu: [], curves: [], notes: [], runtime: [],
     memory: [{ process: 'worker', when: 'idle', rssMb: 120 }, { process: 'worker', when: 'after load', rssMb: 160 }, { process: 'broker', when: '100 devices connected', rssMb: 70 }],
     requestSizes: [{ encoding: 'http-json', bytes: 50_000 }, { encoding: 'f16', bytes: 5_000 }],
   };

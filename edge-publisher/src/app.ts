@@ -190,7 +190,7 @@ export function createEdge(config: EdgeConfig, deps: EdgeDeps = {}): Edge {
   async function checkLocalAgainst(info: ModelInfo): Promise<void> {
     if (!local) return;
     try {
-      const m = (await local.load()).metadata;
+      const m = await local.metadata();
       if (m.feature_dim !== info.featureDim || m.class_labels.join('\u0000') !== info.labels.join('\u0000')) {
         throw new Error(`local model ${m.model_id} (feature_dim ${m.feature_dim}, ${m.class_labels.length} labels) differs from the cloud's ${info.modelId ?? ''} (feature_dim ${info.featureDim}, ${info.labels.length} labels)`);
       }

@@ -7,7 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '@helen/broker/testing';
-import { DEFAULT_MODEL_PATH } from '@helen/model-runtime';
+import { DEFAULT_MODEL_PATH, loadModelMetadata } from '@helen/model-runtime';
+import { pino } from 'pino';
 import { freePort } from '@helen/runtime';
 import { createTopics, type ModelMetadata } from '@helen/schemas';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -75,5 +76,21 @@ describe('edge boot', () => {
     await worker.publishAsync(topics.workerStatus('w-other'), status('offline'), { qos: 1, retain: true });
     await waitFor(() => e.status().workersOnline === 0, 5000, 'the worker offline');
     expect(e.status()).toMatchObject({ fallbackActive: false, servedBy: 'cloud' });
+  });
+
+  it('reads only the local model\'s metadata at boot: no ONNX Runtime session until a fallback needs it', async () => {
+    broker = await startTestBroker('aedes');
+    worker = await mqtt.connectAsync(broker.url, { clientId: 'boot-worker', reconnectPeriod: 0 });
+    const same = await loadModelMetadata(DEFAULT_MODEL_PATH);
+    await worker.publishAsync(topics.modelMetadata(), JSON.stringify(same), { qos: 1, retain: true });
+    await worker.publishAsync(topics.workerStatus('w-same'), JSON.stringify({ state: 'online', id: 'w-same', role: 'worker', model: same.model_id, ts: Date.now() }), { qos: 1, retain: true });
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    edge = createEdge(edgeConfigFromEnv(env(broker.url)), { source: idleSource(), log });
+    await edge.start();
+    const e = edge;
+    await waitFor(() => e.status().workersOnline === 1, 5000, 'the worker online');
+    expect(e.status()).toMatchObject({ model: same.model_id, fallbackActive: false, servedBy: 'cloud' });
+    expect(lines.join('')).not.toMatch(/local fallback model loaded|offline fallback disabled/);
   });
 });

@@ -2,14 +2,16 @@
  * The offline fallback: the same ONNX model the workers run, on the Pi with onnxruntime-node
  * (its npm package ships linux arm64), loaded and scored through @helen/model-runtime like the
  * workers' (so a local answer and a cloud answer to the same window are the same numbers).
- * The model is loaded lazily, on the first fallback or at start when `preload`, and the input
+ * Start-up reads only the model's metadata (checked against the ONNX file's sha256) to compare
+ * it with the cloud's; the ONNX Runtime session (~35 MB of RSS on the edge, bench/README.md
+ * "Memory") is created on the first fallback, or at start when the cloud is unreachable. The input
  * goes through the same `prepareModelInput` as the workers' (mask applied, last seq_len
  * frames, never padded).
  */
 import type { Logger } from 'pino';
-import { loadModel, ModelLoadError, resolveModelPath, scoreBatch, type LoadedModel } from '@helen/model-runtime';
+import { loadModel, loadModelMetadata, ModelLoadError, resolveModelPath, scoreBatch, type LoadedModel } from '@helen/model-runtime';
 import { prepareModelInput } from '@helen/features';
-import type { FeatureSequence } from '@helen/schemas';
+import type { FeatureSequence, ModelMetadata } from '@helen/schemas';
 import type { PredictOutcome, Predictor } from './types';
 
 /** The first existing path (HELEN_MODEL_PATHS), else the default model; the error says how to go on without one. */
@@ -30,6 +32,7 @@ export async function loadLocalModel(paths: readonly string[]): Promise<LoadedMo
 export class LocalPredictor implements Predictor {
   readonly servedBy = 'edge' as const;
   private model: Promise<LoadedModel> | undefined;
+  private meta: Promise<ModelMetadata> | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private seqNo = 0;
   readonly stats = { runs: 0, errors: 0, totalMs: 0 };
@@ -46,6 +49,18 @@ export class LocalPredictor implements Predictor {
       return await this.model;
     } catch (err) {
       this.model = undefined;
+      throw err;
+    }
+  }
+
+  /** The model's metadata without creating a session (the session's own checks run at load()). */
+  async metadata(): Promise<ModelMetadata> {
+    if (this.model) return (await this.load()).metadata;
+    this.meta ??= (async () => loadModelMetadata(resolveLocalModelPath(this.paths)))();
+    try {
+      return await this.meta;
+    } catch (err) {
+      this.meta = undefined;
       throw err;
     }
   }
