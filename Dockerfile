@@ -52,6 +52,6 @@ EXPOSE 1883 9001 8883 8884 8000
 # Checks whichever part runs (its /health, /metrics or MQTT port): see deploy/docker/healthcheck.mjs.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "deploy/docker/healthcheck.mjs"]
-# --max-semi-space-size=2: runtime/src/node-flags.ts (SERVICE_NODE_FLAGS) says why.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "bin/helen.mjs"]
+# V8 flags per part come from docker-compose.yml (NODE_OPTIONS; runtime/src/node-flags.ts says why).
+ENTRYPOINT ["node", "bin/helen.mjs"]
 CMD ["--help"]

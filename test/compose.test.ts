@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerSettings } from '@helen/broker';
 import { edgeSettings } from '@helen/edge-publisher';
 import { apiSettings } from '@helen/http-api';
+import { nodeFlagsFor } from '@helen/runtime';
 import { workerSettings } from '@helen/inference-worker';
 import { postJson, request, waitFor, window } from '@helen/runtime/testing';
 import {
@@ -102,7 +103,9 @@ describe('files that must agree', () => {
     for (const [name, s] of Object.entries(composeServices(exampleVars))) {
       if (!s.command) continue;
       const known = new Set(tables[s.command]?.variables().map((v) => v.env));
-      for (const key of Object.keys(s.environment ?? {})) expect(known.has(key), `${name}: ${key}`).toBe(true);
+      for (const key of Object.keys(s.environment ?? {})) if (key !== 'NODE_OPTIONS') expect(known.has(key), `${name}: ${key}`).toBe(true);
+      // V8 flags: the same per part as the supervisor and the systemd units (runtime/src/node-flags.ts).
+      if (tables[s.command]) expect(String(s.environment?.NODE_OPTIONS ?? ''), `${name}: NODE_OPTIONS`).toBe(nodeFlagsFor(s.command).join(' '));
     }
   });
 

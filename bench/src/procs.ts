@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, SERVICE_NODE_FLAGS, waitForHealth, waitForTcp } from '@helen/runtime';
+import { freePort, nodeFlagsFor, waitForHealth, waitForTcp } from '@helen/runtime';
 
 export const HELEN_BIN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,9 +90,9 @@ export const profiling: { dir?: string } = {};
 export function spawnHelen(name: string, service: string, env: Record<string, string | undefined>): Service {
   const profile = profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${profiling.dir}/${name.replace(/\W+/g, '-')}`] : [];
   // HELEN_BENCH_NODE_FLAGS (space-separated, "none" for no flags) replaces the services' V8 flags
-  // for one run, to measure what a flag does; production always uses SERVICE_NODE_FLAGS.
+  // for one run, to measure what a flag does; production always uses nodeFlagsFor(service).
   const override = process.env.HELEN_BENCH_NODE_FLAGS;
-  const flags = override === undefined ? SERVICE_NODE_FLAGS : override === 'none' ? [] : override.split(/\s+/).filter(Boolean);
+  const flags = override === undefined ? nodeFlagsFor(service) : override === 'none' ? [] : override.split(/\s+/).filter(Boolean);
   return spawnService(name, process.execPath, [...profile, ...flags, HELEN_BIN, service], { ...QUIET, HELEN_RUN_FROM: serviceRuntime.runFrom, ...env });
 }
 

@@ -9,4 +9,4 @@ export { runService, stopSignal, DEFAULT_STOP_TIMEOUT_MS, type RunnableService, 
 export { freePort, waitForTcp, waitForHealth } from './net';
 export { createLogger } from './logger';
 export { serveMetricsHttp, type Exposition, type HealthProbe, type MetricsListener } from './metrics-http';
-export { SERVICE_NODE_FLAGS } from './node-flags';
+export { nodeFlagsFor } from './node-flags';

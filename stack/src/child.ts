@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { SERVICE_NODE_FLAGS } from '@helen/runtime';
+import { nodeFlagsFor } from '@helen/runtime';
 
 export const HELEN_BIN = fileURLToPath(new URL('../../bin/helen.mjs', import.meta.url));
 
@@ -56,7 +56,7 @@ export class SupervisedChild {
     // then stops the children in order (facade, workers, broker last so workers can drain).
     // The IPC channel is only a lifeline: when the supervisor dies, even by SIGKILL, the child
     // sees it close and stops itself (bin/helen.mjs), so nothing is left running as an orphan.
-    const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, HELEN_BIN, this.spec.command], {
+    const proc = spawn(process.execPath, [...nodeFlagsFor(this.spec.command), HELEN_BIN, this.spec.command], {
       env: this.spec.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
