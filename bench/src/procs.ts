@@ -140,3 +140,15 @@ export async function startApi(mqttUrl: string, env: Record<string, string> = {}
   await ready(service, waitForHealth(`${url}/health`, 60_000, () => false), `${url}/health`);
   return { ...service, url };
 }
+
+/**
+ * `helen broker` plus one `helen worker` on it, each pushed onto `started` as soon as it runs,
+ * so the caller's `finally` stops whatever did start when a later step throws.
+ */
+export async function startBrokerAndWorker(started: Service[], workerId: string): Promise<{ broker: BrokerService; worker: WorkerService }> {
+  const broker = await startBroker();
+  started.push(broker);
+  const worker = await startWorker(broker.url, workerId);
+  started.push(worker);
+  return { broker, worker };
+}

@@ -8,7 +8,7 @@ import { brokerRssWithDevices, edgeRss } from './phases/memory';
 import { measureMqtt } from './phases/mqtt';
 import { measureRuntime } from './phases/runtime';
 import { measureWorkers } from './phases/workers';
-import { cpuSeconds, rssMb, startApi, startBroker, startWorker, type Service } from './procs';
+import { cpuSeconds, rssMb, startApi, startBrokerAndWorker, type Service } from './procs';
 import type { BenchResults, CpuResult, MemoryResult } from './results';
 import { benchWindow, mqttRequest, originalJsonBody } from './window';
 
@@ -56,10 +56,7 @@ function memory(process: MemoryResult['process'], when: string, ...pids: number[
 async function ourStack(results: BenchResults, plan: PhasePlan, enabled: Enabled, log: Log): Promise<void> {
   const started: Service[] = [];
   try {
-    const broker = await startBroker();
-    started.push(broker);
-    const worker = await startWorker(broker.url, 'bench-w1');
-    started.push(worker);
+    const { broker, worker } = await startBrokerAndWorker(started, 'bench-w1');
     const api = await startApi(broker.url);
     started.push(api);
     results.memory.push(memory('broker', 'idle', broker.pid), memory('worker', 'idle', worker.pid), memory('facade', 'idle', api.pid));

@@ -4,7 +4,7 @@
  * worker's batch-size histogram during the one-worker run (what the batching policy did).
  * Workers run with their defaults; only the id and the metrics port are set.
  */
-import { startBroker, startWorker, type Service, type WorkerService } from '../procs';
+import { startBrokerAndWorker, startWorker, type Service, type WorkerService } from '../procs';
 import type { WorkersResult } from '../results';
 import { runRequesterProcess } from './mqtt';
 
@@ -58,10 +58,7 @@ export async function measureWorkers(opts: WorkersOptions): Promise<{ results: W
   const concurrency = opts.concurrency ?? 64;
   const services: Service[] = [];
   try {
-    const broker = await startBroker();
-    services.push(broker);
-    const first = await startWorker(broker.url, 'bench-w1');
-    services.push(first);
+    const { broker, worker: first } = await startBrokerAndWorker(services, 'bench-w1');
     const load = () => runRequesterProcess({
       url: broker.url, encoding: 'f16', concurrency, seconds: opts.seconds, warmupSeconds: opts.warmupSeconds ?? 1, deviceId: 'bench-workers',
     });
