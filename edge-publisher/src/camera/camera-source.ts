@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import type { DisplaysStatus, EdgeDisplayStatus, LandmarkSource } from '../sources/source';
 import { DETECTION_KEYS, startCaptureServer, type CaptureServer, type PageSettings } from './capture-server';
 import { ChromiumRunner } from './chromium';
-import type { CameraConfig } from './config';
+import { previewOn, type CameraConfig } from './config';
 import { CaptureHub } from './hub';
 import { ensureHandModel } from './model-file';
 
@@ -51,6 +51,7 @@ export class CameraSource implements LandmarkSource, DisplaysStatus {
       width: c.width, height: c.height, frameRate: c.frameRate, frameSource: c.frameSource, mirror: c.mirror,
     };
     for (const key of DETECTION_KEYS) Object.assign(page, { [key]: c[key] });
+    page.preview = previewOn(c);
     this.server = await startCaptureServer({ hub: this.hub, modelPath, page, host: c.host, port: c.port, logger: this.log });
     this.log.info({ url: this.server.url, mode: c.mode, numHands: c.numHands, handedness: c.handedness }, 'capture page served');
     if (c.mode === 'external') return;

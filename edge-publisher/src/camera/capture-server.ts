@@ -13,7 +13,7 @@ import type { CaptureHub } from './hub';
 
 /** What the page needs to know, served as config.json. */
 export type PageSettings = Pick<CameraConfig, 'numHands' | 'delegate' | 'handedness' | 'width' | 'height' | 'frameRate' | 'frameSource' | 'mirror'>
-  & Partial<Pick<CameraConfig, (typeof DETECTION_KEYS)[number]>>;
+  & Partial<Pick<CameraConfig, Exclude<(typeof DETECTION_KEYS)[number], 'preview'>>> & { preview?: boolean };
 
 /** Detection settings the page takes (each optional: missing = the page's default). */
 export const DETECTION_KEYS = [

@@ -58,14 +58,18 @@ export const cameraSettings = defineSettings({
     'track = newest frame from the camera track (MediaStreamTrackProcessor); video = one per painted frame (requestVideoFrameCallback)',
     ['track', 'video'], 'track'),
   mirror: setting.bool('HELEN_CAMERA_MIRROR', 'show the preview mirrored (display only; detection sees the raw image)', true),
-  preview: setting.bool('HELEN_CAMERA_PREVIEW', 'play the camera and draw the landmark overlay on the page (off: nothing is painted, for a headless page nobody sees)', true),
+  preview: setting.custom<boolean | 'auto'>('HELEN_CAMERA_PREVIEW',
+    'play the camera and draw the landmark overlay on the page: auto = only where a screen shows the page (kiosk, external), not in headless mode where nobody sees it',
+    parsePreview, 'auto'),
   runningMode: setting.oneOf('HELEN_CAMERA_RUNNING_MODE',
     'VIDEO = track hands from frame to frame (palm detection only when a hand is lost); IMAGE = detect palms on every frame (comparison only)',
     ['VIDEO', 'IMAGE'], 'VIDEO'),
   minDetectionConfidence: setting.number('HELEN_CAMERA_MIN_DETECTION_CONFIDENCE', 'MediaPipe minHandDetectionConfidence: palm detector score to accept a new hand', 0.5, { min: 0, max: 1 }),
   minPresenceConfidence: setting.number('HELEN_CAMERA_MIN_PRESENCE_CONFIDENCE', 'MediaPipe minHandPresenceConfidence: landmark model score to keep a hand', 0.5, { min: 0, max: 1 }),
   minTrackingConfidence: setting.number('HELEN_CAMERA_MIN_TRACKING_CONFIDENCE', 'MediaPipe minTrackingConfidence: box overlap to keep tracking instead of detecting palms again', 0.5, { min: 0, max: 1 }),
-  processWidth: setting.int('HELEN_CAMERA_PROCESS_WIDTH', 'downscale frames to this width before detection (aspect kept); 0 = the camera size', 0, { min: 0, max: 3840 }),
+  // 480 (docs/camera.md "Speed and CPU"): 1.41x the fps at 0.69x the CPU per frame of full
+  // 640x480 on one hand, landmarks within 0.43 px on average, the same hands found.
+  processWidth: setting.int('HELEN_CAMERA_PROCESS_WIDTH', 'downscale frames to this width before detection (aspect kept); 0 = the camera size', 480, { min: 0, max: 3840 }),
   worker: setting.bool('HELEN_CAMERA_WORKER', 'run the landmarker in a Web Worker (frames transferred), so the page never blocks on detection', false),
   probeEvery: setting.int('HELEN_CAMERA_PROBE_EVERY', 'numHands auto: frames between two-hand probes while one hand is tracked', 10, { min: 1, max: 1000 }),
   fakeVideoPath: setting.optionalString('HELEN_CAMERA_FAKE_VIDEO', 'a .y4m or .mjpeg file Chromium plays as its camera (tests, demos)'),
@@ -73,6 +77,19 @@ export const cameraSettings = defineSettings({
   modelUrl: setting.url('HELEN_HAND_MODEL_URL', 'where the hand model is downloaded from on first use', HAND_MODEL.url, ['https', 'http']),
   modelCacheDir: setting.custom('HELEN_HAND_MODEL_CACHE_DIR', 'where the downloaded hand model is cached', (r) => r, () => join(homedir(), '.cache', 'helen'), '~/.cache/helen'),
 });
+
+function parsePreview(raw: string): boolean | 'auto' {
+  const v = raw.trim().toLowerCase();
+  if (v === 'auto') return 'auto';
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new Error(`must be auto, true or false (got "${raw}")`);
+}
+
+/** Whether the page paints the camera and the overlay: `auto` = a screen shows the page. */
+export function previewOn(config: Pick<CameraConfig, 'preview' | 'mode'>): boolean {
+  return config.preview === 'auto' ? config.mode !== 'headless' : config.preview;
+}
 
 /** The camera source's settings, in code terms. */
 export type CameraConfig = ConfigOf<typeof cameraSettings.shape>;

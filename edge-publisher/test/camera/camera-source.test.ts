@@ -47,9 +47,11 @@ describe.skipIf(skip !== null)('CameraSource: the real clip through Chromium\'s 
 
   beforeAll(async () => {
     mjpeg = await clipAsMjpeg();
-    // The shipped defaults (numHands auto, handedness mirror); the bench compares 1, 2, auto.
+    // The shipped defaults (numHands auto, handedness mirror, width 480); the bench compares 1, 2,
+    // auto. The preview is forced on: headless mode would leave it off (auto), and the overlay
+    // test below looks at it.
     source = new CameraSource(
-      defaultCameraConfig({ port: 0, modelPath: MODEL_PATH, fakeVideoPath: mjpeg, modelCacheDir: join(tmpdir(), 'helen-unused-cache') }),
+      defaultCameraConfig({ port: 0, modelPath: MODEL_PATH, fakeVideoPath: mjpeg, modelCacheDir: join(tmpdir(), 'helen-unused-cache'), preview: true }),
       { restart: { initialMs: 200, maxMs: 1000 } },
     );
     await source.start((f) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cameraConfigFromEnv, cameraSettings, chromiumArgs, defaultCameraConfig } from '../../src/camera/index';
+import { previewOn } from '../../src/camera/config';
 
 describe('camera settings', () => {
   it('defaults: headless, numHands auto, mirror, CPU, 640x480, /usr/bin/chromium', () => {
@@ -12,8 +13,8 @@ describe('camera settings', () => {
   });
   it('detection options: MediaPipe confidences, processing width, worker, preview, probe interval', () => {
     expect(cameraConfigFromEnv({})).toMatchObject({
-      preview: true, runningMode: 'VIDEO', minDetectionConfidence: 0.5, minPresenceConfidence: 0.5, minTrackingConfidence: 0.5,
-      processWidth: 0, worker: false, probeEvery: 10,
+      preview: 'auto', runningMode: 'VIDEO', minDetectionConfidence: 0.5, minPresenceConfidence: 0.5, minTrackingConfidence: 0.5,
+      processWidth: 480, worker: false, probeEvery: 10,
     });
     expect(cameraConfigFromEnv({
       HELEN_CAMERA_PREVIEW: 'false', HELEN_CAMERA_RUNNING_MODE: 'IMAGE', HELEN_CAMERA_MIN_TRACKING_CONFIDENCE: '0.3',
@@ -21,6 +22,12 @@ describe('camera settings', () => {
     })).toMatchObject({ preview: false, runningMode: 'IMAGE', minTrackingConfidence: 0.3, processWidth: 320, worker: true, probeEvery: 30 });
     expect(() => cameraConfigFromEnv({ HELEN_CAMERA_MIN_DETECTION_CONFIDENCE: '1.5', HELEN_CAMERA_PROBE_EVERY: '0' }))
       .toThrow(/HELEN_CAMERA_MIN_DETECTION_CONFIDENCE[\s\S]*HELEN_CAMERA_PROBE_EVERY/);
+  });
+  it('preview auto paints only where a screen shows the page; true and false are kept as given', () => {
+    expect(['headless', 'kiosk', 'external'].map((mode) => previewOn(cameraConfigFromEnv({ HELEN_CAMERA_MODE: mode })))).toEqual([false, true, true]);
+    expect(previewOn(cameraConfigFromEnv({ HELEN_CAMERA_MODE: 'headless', HELEN_CAMERA_PREVIEW: 'true' }))).toBe(true);
+    expect(previewOn(cameraConfigFromEnv({ HELEN_CAMERA_MODE: 'kiosk', HELEN_CAMERA_PREVIEW: 'off' }))).toBe(false);
+    expect(() => cameraConfigFromEnv({ HELEN_CAMERA_PREVIEW: 'sometimes' })).toThrow(/HELEN_CAMERA_PREVIEW: must be auto, true or false/);
   });
   it('refuses bad values naming every variable', () => {
     expect(() => cameraConfigFromEnv({ HELEN_CAMERA_NUM_HANDS: '3', HELEN_CAMERA_HANDEDNESS: 'flip', HELEN_CAMERA_MODE: 'x' }))
