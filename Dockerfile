@@ -1,8 +1,9 @@
 # One image for every EC2-side part of Helen. The command picks the part:
 #   docker run --rm helen-over-mqtt broker | worker | api | edge | stack | --help
 # docker-compose.yml runs it as `broker`, `inference-worker` (N replicas) and `http-api`.
-# TypeScript runs through tsx (a production dependency, see bin/helen.mjs): the sources are
-# the artefact, so there is no build step, only dependencies.
+# The sources are the artefact; `npm run build` (below) bundles them into dist/ so the services
+# start as plain JavaScript (bin/helen.mjs falls back to tsx, a production dependency, only when
+# a bundle is older than its sources).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
