@@ -9,7 +9,7 @@ import { measureMqtt } from './phases/mqtt';
 import { measureRuntime } from './phases/runtime';
 import { measureWorkers } from './phases/workers';
 import { cpuSeconds, rssMb, startApi, startBrokerAndWorker, type Service } from './procs';
-import type { BenchResults, CpuResult, MemoryResult } from './results';
+import type { BenchResults, CpuResult, Latency, MemoryResult } from './results';
 import { benchWindow, mqttRequest, originalJsonBody } from './window';
 
 export interface PhasePlan {
@@ -107,6 +107,11 @@ async function baseline(results: BenchResults, plan: PhasePlan, log: Log): Promi
   }
 }
 
+/** A curve from a summary only (runs without wrk's full distribution): its p50, p99 and p99.9. */
+function summaryPoints(l: Latency): { p: number; ms: number }[] {
+  return [{ p: 50, ms: l.p50 }, { p: 99, ms: l.p99 }, { p: 99.9, ms: l.p999 }];
+}
+
 export async function runPhases(results: BenchResults, plan: PhasePlan, enabled: Enabled, log: Log): Promise<void> {
   requestSizes(results);
   if (enabled('floor')) {
@@ -131,8 +136,8 @@ export async function runPhases(results: BenchResults, plan: PhasePlan, enabled:
     else results.notes.push('runtime: tsx against the compiled build not measured: dist/ has no bundles (`npm run build`)');
   }
   const f16c1 = results.mqtt.find((m) => m.encoding === 'f16' && m.concurrency === 1);
-  if (f16c1) results.curves.push({ label: 'MQTT f16', points: [50, 99, 99.9].map((p) => ({ p, ms: p === 50 ? f16c1.latency.p50 : p === 99 ? f16c1.latency.p99 : f16c1.latency.p999 })) });
+  if (f16c1) results.curves.push({ label: 'MQTT f16', points: summaryPoints(f16c1.latency) });
   const floor1 = results.floor.find((f) => f.intraOpThreads === 1);
-  if (floor1) results.curves.push({ label: 'in-process batch 1', points: [50, 99, 99.9].map((p) => ({ p, ms: p === 50 ? floor1.batch1.p50 : p === 99 ? floor1.batch1.p99 : floor1.batch1.p999 })) });
+  if (floor1) results.curves.push({ label: 'in-process batch 1', points: summaryPoints(floor1.batch1) });
 }
 
