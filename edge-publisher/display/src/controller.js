@@ -125,6 +125,8 @@ export function createController({ sound, now = () => Date.now() }) {
       if (route && route.page !== 'loading' && state.nav.route.page !== 'loading') goTo(route);
     } else if (msg.kind === 'settings') {
       applySettings(msg.settings);
+      // The info tab shows the sensitivity too: keep it current instead of waiting for its next load.
+      if (state.info && typeof msg.settings.sensitivity === 'string') set({ info: { ...state.info, sensitivity: msg.settings.sensitivity } });
     } else if (msg.kind === 'alarms') {
       set({ alarms: msg.alarms });
     }

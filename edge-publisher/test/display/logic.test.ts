@@ -464,6 +464,12 @@ describe('controller (signs end to end, fetch faked)', () => {
     expect(h.calls.filter((x) => x.path === '/mode/report').at(-1)?.body).toEqual({ page: 'clock', armed: true });
   });
 
+  it('keeps the info tab\'s sensitivity current when the settings change', async () => {
+    const h = await boot();
+    h.c.onMessage(JSON.stringify({ type: 'settings', settings: { language: 'es', sensitivity: 'strict' } }));
+    expect(h.c.state.info).toMatchObject({ sensitivity: 'strict' });
+  });
+
   it('enters an alarm by digits and saves it', async () => {
     const h = await boot({ 'POST /api/alarms': (b) => [201, { id: 'x1', enabled: true, label: '', ...(b as object) }] });
     await h.signs('Start', 'Alarma', 'Agregar', '0', '7');

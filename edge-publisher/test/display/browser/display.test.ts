@@ -241,7 +241,8 @@ describe.skipIf(skip !== null)('Helen display in Chromium', () => {
 
       await page.getByRole('tab', { name: 'Info' }).click();
       await waitForPage(page, 'settings', 'info');
-      await page.waitForFunction(() => /helen-bigru@/.test(document.querySelector('.info-grid')?.textContent ?? ''), null, { timeout: WAIT_MS });
+      // The grid first shows the info loaded with the page; wait for the one that names the new preset.
+      await page.waitForFunction(() => /helen-bigru@[\s\S]*strict/.test(document.querySelector('.info-grid')?.textContent ?? ''), null, { timeout: WAIT_MS });
       const info = await text(page, '.info-grid');
       expect(info).toContain('disconnected'); // no broker in this test: the local model serves
       expect(info).toContain('strict');
