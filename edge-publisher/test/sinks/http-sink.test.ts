@@ -45,6 +45,34 @@ describe('HttpGestureSink', () => {
     expect(rec.bodies.map((b) => JSON.parse(b).gesture)).toEqual(['1', '3', '4', '5', '6']);
   });
 
+  it('on stop, refuses new events but still delivers the queued ones', async () => {
+    rec = await startRecorder();
+    rec.hold = true;
+    sink = new HttpGestureSink({ url: rec.url, timeoutMs: 5000, queueSize: 4 }, silent);
+    for (const label of ['Start', 'Reloj', 'Clima']) sink.send(gestureEvent(label));
+    await waitFor(() => rec?.bodies.length === 1, 5000, 'the first POST');
+    const stopping = sink.stop();
+    sink.send(gestureEvent('Foco')); // after stop: refused
+    rec.release();
+    await stopping;
+    expect(rec.bodies.map((b) => JSON.parse(b).gesture)).toEqual(['Start', 'Reloj', 'Clima']);
+    expect(sink.stats).toEqual({ posted: 3, failed: 0, dropped: 0 });
+  });
+
+  it('on stop, gives up after the flush bound: the request on the wire is aborted, the rest dropped', async () => {
+    rec = await startRecorder();
+    rec.hold = true;
+    sink = new HttpGestureSink({ url: rec.url, timeoutMs: 30_000, queueSize: 4 }, silent);
+    for (const label of ['Start', 'Reloj', 'Clima']) sink.send(gestureEvent(label));
+    await waitFor(() => rec?.bodies.length === 1, 5000, 'the first POST');
+    const t0 = performance.now();
+    await sink.stop(200);
+    // Bounded by the flush time, not by the 30 s request timeout.
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(sink.stats).toEqual({ posted: 0, failed: 1, dropped: 2 });
+    expect(rec.bodies).toHaveLength(1);
+  });
+
   it('counts a backend that is down as a failure and goes on', async () => {
     rec = await startRecorder();
     const url = rec.url;
