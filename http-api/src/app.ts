@@ -50,6 +50,8 @@ export function createApi(config: ApiConfig, deps: ApiDeps = {}): Api {
     // pino's Logger and Fastify's base logger type differ only in generics.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
+    // Behind a proxy, req.ip (rate-limit key, logs) is the client's only for the proxies named here.
+    trustProxy: config.security.trustProxy === false ? false : [...config.security.trustProxy],
     // The original contract is exact: no type coercion ("1" is not a number), no NaN/Infinity.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true } },
     // Two info lines per request at hundreds of requests/s are noise; errors are still logged.

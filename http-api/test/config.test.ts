@@ -20,7 +20,7 @@ describe('apiSettings', () => {
       host: '0.0.0.0', port: 8000, bodyLimit: DEFAULT_BODY_LIMIT, timeoutMs: 5000, retryAfterMs: undefined, deviceId: 'http-api',
       mqtt: { url: 'mqtt://127.0.0.1:1883', username: undefined, password: undefined, caFile: undefined, certFile: undefined, keyFile: undefined, rejectUnauthorized: true },
       logLevel: 'info', topicPrefix: 'helen/v1',
-      security: { tokens: [], tokensFile: undefined, rateLimit: 0, rateWindowMs: 60_000, corsOrigins: [] },
+      security: { tokens: [], tokensFile: undefined, rateLimit: 0, rateWindowMs: 60_000, corsOrigins: [], trustProxy: false },
       production: { mode: 'development', allow: { noTokens: false, plainHttp: false, plainMqtt: false } },
     });
     expect(retryAfterMs(c)).toBe(2500);

@@ -245,3 +245,28 @@ describe('with a rate limit', () => {
     for (let i = 0; i < 2 * LIMIT; i++) expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 });
+
+describe('with a rate limit behind a proxy (HELEN_API_TRUST_PROXY)', () => {
+  const LIMIT = 2;
+  const from = (client: string) => ({ 'x-forwarded-for': client });
+
+  it('gives each forwarded client its own budget only when the proxy is trusted', async () => {
+    // Without tokens the key is the address: the proxy (127.0.0.1 here) for everyone, unless trusted.
+    const trusted = (await start({ security: { rateLimit: LIMIT, rateWindowMs: 60_000, trustProxy: ['127.0.0.1'] } })).url;
+    for (let i = 0; i < LIMIT; i++) expect((await predict(trusted, from('203.0.113.7'))).status).toBe(200);
+    expect((await predict(trusted, from('203.0.113.7'))).status).toBe(429);
+    expect((await predict(trusted, from('198.51.100.9'))).status).toBe(200);
+
+    const untrusted = (await start({ security: { rateLimit: LIMIT, rateWindowMs: 60_000 } })).url;
+    for (let i = 0; i < LIMIT; i++) expect((await predict(untrusted, from('203.0.113.7'))).status).toBe(200);
+    // A header from an untrusted sender changes nothing: the same address, the same budget.
+    expect((await predict(untrusted, from('198.51.100.9'))).status).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For from a sender that is not a named proxy', async () => {
+    const url = (await start({ security: { rateLimit: LIMIT, rateWindowMs: 60_000, trustProxy: ['10.0.0.0/8'] } })).url;
+    for (let i = 0; i < LIMIT; i++) expect((await predict(url, from(`203.0.113.${i}`))).status).toBe(200);
+    expect((await predict(url, from('203.0.113.99'))).status).toBe(429);
+  });
+});
+

@@ -5,6 +5,7 @@
 import { isLoopbackHost, plainMqttClientCheck, setting, type InsecureCheck } from '@helen/runtime';
 import { parseCorsOrigins } from './origins';
 import { parseTokenList, parseTokensFile } from './tokens';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export const securitySettings = {
   tokens: setting.custom<readonly string[]>('HELEN_API_TOKENS',
@@ -17,6 +18,9 @@ export const securitySettings = {
   rateWindowMs: setting.secondsAsMs('HELEN_API_RATE_WINDOW', 'seconds of the rate-limit window', 60, { min: 0.001, max: 86_400 }),
   corsOrigins: setting.custom<readonly string[]>('HELEN_API_CORS_ORIGINS',
     'browser origins allowed to call the API (CORS), comma-separated, or * for any; unset = no CORS headers', parseCorsOrigins, () => []),
+  trustProxy: setting.custom<TrustProxy>('HELEN_API_TRUST_PROXY',
+    'reverse proxies whose X-Forwarded-For names the client (its address for the rate limit and the logs): addresses or CIDR ranges, comma-separated; unset = the connection\'s address',
+    parseTrustProxy, false, 'unset'),
 } as const;
 
 /** The part of the facade's config the production checks read. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCorsOrigins } from '../../src/security/origins';
+import { parseTrustProxy } from '../../src/security/trust-proxy';
 import { BearerTokens, bearerToken, parseTokenList, readTokensFile, tokensEqual } from '../../src/security/tokens';
 
 const A = 'aaaaaaaaaaaaaaaa-token-one';
@@ -85,6 +86,20 @@ describe('parsing', () => {
     expect(bearerToken(`Bearer ${A}`)).toBe(A);
     expect(bearerToken(`bearer  ${A}`)).toBe(A);
     for (const h of [undefined, '', A, `Basic ${A}`, `Bearer ${A} extra`, 'Bearer ']) expect(bearerToken(h), String(h)).toBeUndefined();
+  });
+
+  it('HELEN_API_TRUST_PROXY: named proxies only', () => {
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('0')).toBe(false);
+    expect(() => parseTrustProxy('true')).toThrow(/from anyone/);
+    expect(() => parseTrustProxy('*')).toThrow(/from anyone/);
+    expect(() => parseTrustProxy('2')).toThrow(/hop count/);
+    expect(() => parseTrustProxy('proxy.local')).toThrow('"proxy.local" is not an IP address or CIDR range');
+    expect(() => parseTrustProxy('10.0.0.0/33')).toThrow(/10.0.0.0\/33/);
+    expect(() => parseTrustProxy('10.0.0.0/8/1')).toThrow(/not an IP address/);
+    expect(() => parseTrustProxy('10.0.0.0/x')).toThrow(/not an IP address/);
+    expect(parseTrustProxy('fd00::/128')).toEqual(['fd00::/128']);
   });
 
   it('HELEN_API_CORS_ORIGINS: exact origins or *', () => {
