@@ -17,6 +17,7 @@ export default {
     '!schemas/src/codec/index.ts',
     'features/src/*.ts',
     '!features/src/index.ts',
+    'broker/src/shared-subscriptions.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

@@ -20,6 +20,10 @@ export const MUTATION_TESTS = [
   'edge-publisher/test/decision/*.test.ts',
   'schemas/test/codec/*.test.ts',
   'features/test/*.test.ts',
+  // Shared subscriptions: the unit test (an aedes stand-in) and the integration tests on a real
+  // aedes broker and clients (Mosquitto runs cover no mutant), seconds each.
+  'broker/test/shared-subscriptions*.test.ts',
+  'broker/test/broker.test.ts',
 ];
 
 export default defineConfig({

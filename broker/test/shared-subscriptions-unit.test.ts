@@ -282,13 +282,13 @@ describe('SharedSubscriptions (aedes stand-in)', () => {
     const b = new FakeClient('b');
     const c = new FakeClient('c');
     for (const m of [a, b, c]) await subscribe(m, '$share/g/t');
-    await aedes.publish('t', 'm0', 1); // a
+    for (const p of ['m0', 'm1', 'm2']) await aedes.publish('t', p, 1); // a, b, c
+    b.write(0, 4); // b holds m1, un-acknowledged
     b.closed = true;
-    await aedes.publish('t', 'm1', 1); // b is closed: c
+    await aedes.publish('t', 'm3', 1); // a
+    await aedes.publish('t', 'm4', 1); // b's turn, but closed: b leaves, its m1 goes to c, m4 to a
     expect(shared.snapshot()).toEqual({ '$share/g/t': ['a', 'c'] });
-    await aedes.publish('t', 'm2', 1);
-    await aedes.publish('t', 'm3', 1);
-    expect([a.payloads, b.payloads, c.payloads]).toEqual([['m0', 'm2'], [], ['m1', 'm3']]);
+    expect([a.payloads, b.payloads, c.payloads]).toEqual([['m0', 'm3', 'm4'], ['m1'], ['m2', 'm1']]);
   });
 
   it('UNSUBSCRIBE leaves the group but keeps the copies the still-connected client may acknowledge', async () => {
