@@ -77,4 +77,20 @@ function fine(): Candidate[] {
   return out;
 }
 
-export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine };
+/**
+ * Around the defaults: a longer dwell (more averaged predictions and agreeing votes) and
+ * stricter entry, the numbers that trade latency and misses for fewer false events in idle.
+ */
+function dwell(): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [smoothWindow, minConsecutive] of [[5, 3], [7, 5], [9, 7], [11, 9], [13, 11]] as const) {
+    for (const probEnter of [0.95, 0.98, 0.99]) {
+      for (const marginEnter of [0.4, 0.6]) {
+        out.push({ name: `s${smoothWindow}/${minConsecutive} p${probEnter} m${marginEnter}`, settings: { smoothWindow, minConsecutive, probEnter, marginEnter } });
+      }
+    }
+  }
+  return out;
+}
+
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell };
