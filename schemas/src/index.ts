@@ -23,5 +23,5 @@ export {
   BINARY_MAGIC_0, BINARY_MAGIC_1, BINARY_VERSION, BINARY_HEADER_BYTES,
   encodeReply, decodeReply, isErrorReply, isPredictResponse,
   type FeatureSequence, type SequenceLimits, type RequestEncoding, type RequestEnvelopeFields,
-  type DecodedRequest, type DecodeOptions,
+  type DecodedRequest, type DecodeOptions, type BinaryEncodeOptions,
 } from './codec/index';

@@ -10,6 +10,6 @@ export {
 export {
   encodeRequestJson, encodeRequestBinary, decodeRequest, formatFloat32,
   BINARY_MAGIC_0, BINARY_MAGIC_1, BINARY_VERSION, BINARY_HEADER_BYTES,
-  type RequestEncoding, type RequestEnvelopeFields, type DecodedRequest, type DecodeOptions,
+  type RequestEncoding, type RequestEnvelopeFields, type DecodedRequest, type DecodeOptions, type BinaryEncodeOptions,
 } from './request';
 export { encodeReply, decodeReply, isErrorReply, isPredictResponse } from './reply';

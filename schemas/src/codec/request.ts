@@ -4,6 +4,7 @@ import type { Trace } from '../types';
 import { WireError } from './errors';
 import { float16BitsToFloat32, float16Overflows, float32ToFloat16Bits } from './float16';
 import { checkDims, checkFinite, checkSequence, sequenceFromRows, type FeatureSequence, type SequenceLimits } from './sequence';
+import { checkPresence, handPresence, packHalves, sentHalves, unpackHalves } from './sparse-hands';
 
 export type RequestEncoding = 'json' | 'f16' | 'f32';
 
@@ -32,7 +33,7 @@ export interface DecodedRequest {
  * | 0      | 2           | magic "HB" (0x48 0x42): never the first byte of JSON text    |
  * | 2      | 1           | version, 1                                                   |
  * | 3      | 1           | dtype: 1 = float16, 2 = float32                              |
- * | 4      | 1           | flags: bit 0 = mask present, bit 1 = trace present; rest 0   |
+ * | 4      | 1           | flags: bit 0 = mask, bit 1 = trace, bit 2 = sparse hands     |
  * | 5      | 1           | reserved, 0                                                  |
  * | 6      | 2           | u16 byte length of id (UTF-8)                                |
  * | 8      | 2           | u16 byte length of reply_to (UTF-8)                          |
@@ -44,8 +45,11 @@ export interface DecodedRequest {
  * |        | replyLen    | reply_to                                                     |
  * |        | traceLen    | trace JSON, e.g. {"capture":1732530000000}                   |
  * |        | T*F*size    | sequence, row-major, dtype (size 2 or 4)                     |
+ * |        | (sparse)    | instead: T presence bytes, then only the halves they name    |
  * |        | T*2*size    | mask [mL, mR] per frame, same dtype (only with flag bit 0)   |
  *
+ * Sparse hands (flag bit 2, sparse-hands.ts): one byte per frame says which halves of the
+ * frame's F features follow (bit 0 = [0, F/2), bit 1 = [F/2, F)); a half left out is all +0.
  * The payload must end exactly after the last field. Kept in step with schemas/README.md.
  */
 export const BINARY_MAGIC_0 = 0x48; // 'H'
@@ -55,6 +59,7 @@ export const BINARY_HEADER_BYTES = 28;
 const DTYPE_CODE = { f16: 1, f32: 2 } as const;
 const FLAG_MASK = 1;
 const FLAG_TRACE = 2;
+const FLAG_SPARSE = 4;
 const MAX_ID_CHARS = 128;
 const MAX_REPLY_TO_CHARS = 512;
 
@@ -113,6 +118,14 @@ export function encodeRequestJson(fields: RequestEnvelopeFields, seq: FeatureSeq
   return Buffer.from(`${body}}`, 'utf8');
 }
 
+/** The f16 range check of writeValues, on values that are then written packed. */
+function checkFloat16Range(values: Float32Array, width: number, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (float16Overflows(v)) throw new WireError(`${what}[${Math.floor(i / width)}][${i % width}] = ${v} is outside the float16 range (|x| <= 65504); use f32`);
+  }
+}
+
 function writeValues(view: DataView, offset: number, values: Float32Array, dtype: 'f16' | 'f32', width: number, what: string): number {
   if (dtype === 'f32') {
     for (let i = 0; i < values.length; i++, offset += 4) view.setFloat32(offset, values[i] as number, true);
@@ -128,7 +141,12 @@ function writeValues(view: DataView, offset: number, values: Float32Array, dtype
   return offset;
 }
 
-export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureSequence, dtype: 'f16' | 'f32'): Buffer {
+export interface BinaryEncodeOptions {
+  /** Leave out the all-zero hand halves when that makes the request smaller (default true; needs a worker of this version or later). */
+  sparseHands?: boolean;
+}
+
+export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureSequence, dtype: 'f16' | 'f32', opts: BinaryEncodeOptions = {}): Buffer {
   if (dtype !== 'f16' && dtype !== 'f32') throw new WireError(`dtype must be f16 or f32 (got ${String(dtype)})`);
   checkFields(fields);
   checkSequence(seq);
@@ -137,14 +155,17 @@ export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureS
   const trace = fields.trace !== undefined ? utf8.encode(JSON.stringify(fields.trace)) : new Uint8Array(0);
   if (trace.length > 0xffff) throw new WireError('trace is too large (over 65535 bytes as JSON)', fields);
   const size = dtype === 'f16' ? 2 : 4;
-  const total = BINARY_HEADER_BYTES + id.length + replyTo.length + trace.length + (seq.frames * seq.featureDim + (seq.mask ? seq.frames * 2 : 0)) * size;
+  const presence = opts.sparseHands === false ? undefined : handPresence(seq, size);
+  const values = presence ? packHalves(seq, presence) : seq.data;
+  const total = BINARY_HEADER_BYTES + id.length + replyTo.length + trace.length + (presence?.length ?? 0)
+    + (values.length + (seq.mask ? seq.frames * 2 : 0)) * size;
   const buf = Buffer.alloc(total);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   buf[0] = BINARY_MAGIC_0;
   buf[1] = BINARY_MAGIC_1;
   buf[2] = BINARY_VERSION;
   buf[3] = DTYPE_CODE[dtype];
-  buf[4] = (seq.mask ? FLAG_MASK : 0) | (fields.trace !== undefined ? FLAG_TRACE : 0);
+  buf[4] = (seq.mask ? FLAG_MASK : 0) | (fields.trace !== undefined ? FLAG_TRACE : 0) | (presence ? FLAG_SPARSE : 0);
   view.setUint16(6, id.length, true);
   view.setUint16(8, replyTo.length, true);
   view.setUint16(10, trace.length, true);
@@ -155,7 +176,10 @@ export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureS
   buf.set(id, off); off += id.length;
   buf.set(replyTo, off); off += replyTo.length;
   buf.set(trace, off); off += trace.length;
-  off = writeValues(view, off, seq.data, dtype, seq.featureDim, 'sequence');
+  if (presence) { buf.set(presence, off); off += presence.length; }
+  // Checked on the dense values so that an error names the frame and feature.
+  if (presence && dtype === 'f16') checkFloat16Range(seq.data, seq.featureDim, 'sequence');
+  off = writeValues(view, off, values, dtype, presence ? seq.featureDim / 2 : seq.featureDim, 'sequence');
   if (seq.mask) writeValues(view, off, seq.mask, dtype, 2, 'mask');
   return buf;
 }
@@ -209,7 +233,7 @@ function decodeBinary(payload: Uint8Array, opts: DecodeOptions): DecodedRequest 
   const dtype = dtypeCode === DTYPE_CODE.f16 ? 'f16' : dtypeCode === DTYPE_CODE.f32 ? 'f32' : undefined;
   if (!dtype) throw new WireError(`unknown binary dtype code ${dtypeCode} (1 = f16, 2 = f32)`);
   const flags = payload[4] as number;
-  if ((flags & ~(FLAG_MASK | FLAG_TRACE)) !== 0 || payload[5] !== 0) throw new WireError(`unknown binary flags 0x${flags.toString(16)} or non-zero reserved byte`);
+  if ((flags & ~(FLAG_MASK | FLAG_TRACE | FLAG_SPARSE)) !== 0 || payload[5] !== 0) throw new WireError(`unknown binary flags 0x${flags.toString(16)} or non-zero reserved byte`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const idLen = view.getUint16(6, true);
   const replyLen = view.getUint16(8, true);
@@ -219,6 +243,7 @@ function decodeBinary(payload: Uint8Array, opts: DecodeOptions): DecodedRequest 
   const deadline = view.getFloat64(20, true);
   const hasMask = (flags & FLAG_MASK) !== 0;
   const hasTrace = (flags & FLAG_TRACE) !== 0;
+  const sparse = (flags & FLAG_SPARSE) !== 0;
 
   let off = BINARY_HEADER_BYTES;
   const text = (len: number, what: string): string => {
@@ -253,13 +278,22 @@ function decodeBinary(payload: Uint8Array, opts: DecodeOptions): DecodedRequest 
     checkFields({ id: idText, reply_to: replyText, deadline });
     checkDims(frames, featureDim, opts);
     const size = dtype === 'f16' ? 2 : 4;
-    const expected = off + (frames * featureDim + (hasMask ? frames * 2 : 0)) * size;
-    if (payload.length !== expected) {
-      throw new WireError(`binary request is ${payload.length} bytes, expected ${expected} for T=${frames} F=${featureDim} ${dtype}${hasMask ? ' with mask' : ''}`);
+    let presence: Uint8Array | undefined;
+    if (sparse) {
+      if (off + frames > payload.length) throw new WireError('binary request truncated in the sparse presence bytes');
+      presence = payload.subarray(off, off + frames);
+      checkPresence(presence, featureDim);
+      off += frames;
     }
-    const data = readValues(view, off, frames * featureDim, dtype);
+    const sent = presence ? sentHalves(presence) * (featureDim / 2) : frames * featureDim;
+    const expected = off + (sent + (hasMask ? frames * 2 : 0)) * size;
+    if (payload.length !== expected) {
+      throw new WireError(`binary request is ${payload.length} bytes, expected ${expected} for T=${frames} F=${featureDim} ${dtype}${sparse ? ' sparse' : ''}${hasMask ? ' with mask' : ''}`);
+    }
+    const values = readValues(view, off, sent, dtype);
+    const data = presence ? unpackHalves(values, presence, featureDim) : values;
     checkFinite(data, featureDim);
-    off += frames * featureDim * size;
+    off += sent * size;
     const sequence: FeatureSequence = { frames, featureDim, data };
     if (hasMask) {
       sequence.mask = readValues(view, off, frames * 2, dtype);
