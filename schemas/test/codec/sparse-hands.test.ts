@@ -75,6 +75,14 @@ describe('sparse hands in binary requests', () => {
     }
   });
 
+  it('goes sparse exactly when the empty halves outweigh the presence bytes', () => {
+    // One empty half of 42 values saves 84 bytes as f16, more than 30 presence bytes cost.
+    expect(sparseFlag(encodeRequestBinary(fields, windowOf(['L', ...new Array(29).fill('LR')]), 'f16'))).toBe(true);
+    // F = 4, f16: two empty halves save 2 x 2 x 2 = 8 bytes, the same as 8 presence bytes: not worth it.
+    expect(sparseFlag(encodeRequestBinary(fields, windowOf(['L', 'L', ...new Array(6).fill('LR')], 4), 'f16'))).toBe(false);
+    expect(sparseFlag(encodeRequestBinary(fields, windowOf(['L', 'L', 'L', ...new Array(5).fill('LR')], 4), 'f16'))).toBe(true);
+  });
+
   it('keeps -0: only +0 halves are left out', () => {
     const seq = windowOf(['L', 'L']);
     seq.data[HALF + 3] = -0;
