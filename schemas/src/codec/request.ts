@@ -118,7 +118,7 @@ export function encodeRequestJson(fields: RequestEnvelopeFields, seq: FeatureSeq
   return Buffer.from(`${body}}`, 'utf8');
 }
 
-/** The f16 range check of writeValues, on values that are then written packed. */
+/** Refuses a value float16 cannot hold, naming its row and column (before anything is written). */
 function checkFloat16Range(values: Float32Array, width: number, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
@@ -126,18 +126,13 @@ function checkFloat16Range(values: Float32Array, width: number, what: string): v
   }
 }
 
-function writeValues(view: DataView, offset: number, values: Float32Array, dtype: 'f16' | 'f32', width: number, what: string): number {
+/** Writes values already range-checked (checkFloat16Range for f16). */
+function writeValues(view: DataView, offset: number, values: Float32Array, dtype: 'f16' | 'f32'): number {
   if (dtype === 'f32') {
     for (let i = 0; i < values.length; i++, offset += 4) view.setFloat32(offset, values[i] as number, true);
     return offset;
   }
-  for (let i = 0; i < values.length; i++, offset += 2) {
-    const v = values[i] as number;
-    if (float16Overflows(v)) {
-      throw new WireError(`${what}[${Math.floor(i / width)}][${i % width}] = ${v} is outside the float16 range (|x| <= 65504); use f32`);
-    }
-    view.setUint16(offset, float32ToFloat16Bits(v), true);
-  }
+  for (let i = 0; i < values.length; i++, offset += 2) view.setUint16(offset, float32ToFloat16Bits(values[i] as number), true);
   return offset;
 }
 
@@ -155,6 +150,11 @@ export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureS
   const trace = fields.trace !== undefined ? utf8.encode(JSON.stringify(fields.trace)) : new Uint8Array(0);
   if (trace.length > 0xffff) throw new WireError('trace is too large (over 65535 bytes as JSON)', fields);
   const size = dtype === 'f16' ? 2 : 4;
+  if (dtype === 'f16') {
+    // On the dense values, so that an error names the frame and feature whatever the layout.
+    checkFloat16Range(seq.data, seq.featureDim, 'sequence');
+    if (seq.mask) checkFloat16Range(seq.mask, 2, 'mask');
+  }
   const presence = opts.sparseHands === false ? undefined : handPresence(seq, size);
   const values = presence ? packHalves(seq, presence) : seq.data;
   const total = BINARY_HEADER_BYTES + id.length + replyTo.length + trace.length + (presence?.length ?? 0)
@@ -177,10 +177,8 @@ export function encodeRequestBinary(fields: RequestEnvelopeFields, seq: FeatureS
   buf.set(replyTo, off); off += replyTo.length;
   buf.set(trace, off); off += trace.length;
   if (presence) { buf.set(presence, off); off += presence.length; }
-  // Checked on the dense values so that an error names the frame and feature.
-  if (presence && dtype === 'f16') checkFloat16Range(seq.data, seq.featureDim, 'sequence');
-  off = writeValues(view, off, values, dtype, presence ? seq.featureDim / 2 : seq.featureDim, 'sequence');
-  if (seq.mask) writeValues(view, off, seq.mask, dtype, 2, 'mask');
+  off = writeValues(view, off, values, dtype);
+  if (seq.mask) writeValues(view, off, seq.mask, dtype);
   return buf;
 }
 
