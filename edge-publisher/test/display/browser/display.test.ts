@@ -265,9 +265,15 @@ describe.skipIf(skip !== null)('Helen display in Chromium', () => {
       for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
       return { painted, url: canvas.toDataURL() };
     });
+    // The first frame is drawn on an animation frame after the sign's data arrives: wait for it
+    // (a snapshot taken as soon as the canvas has a size can still be blank on a loaded machine).
     await page.waitForFunction(() => {
       const c = document.querySelector('canvas.tutorial-canvas') as HTMLCanvasElement | null;
-      return c !== null && c.width > 0;
+      if (c === null || c.width === 0) return false;
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; data && i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
+      return painted > 100;
     }, null, { timeout: WAIT_MS });
     const first = await snapshot();
     await page.waitForTimeout(400);
