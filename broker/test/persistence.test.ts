@@ -14,13 +14,27 @@ import { pino } from 'pino';
 const haveRedis = redisServerAvailable();
 if (!haveRedis) console.warn(`redis-server not installed (${redisServerBin()}): skipping the Redis persistence tests (apt-get install redis-server)`);
 
-/** Connects with the Recorder attached before CONNACK, so messages queued for the session are not missed. */
+/** Resolves as `promise` does, or rejects naming `what` after `ms`: a hang names its step. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms); });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Connects with the Recorder attached before CONNACK, so messages queued for the session are
+ * not missed. Bounded: a broker that never answers fails here, by name, not at the test timeout.
+ */
 async function connect(url: string, opts: IClientOptions): Promise<{ rec: Recorder; sessionPresent: boolean }> {
   const client: MqttClient = mqtt.connect(url, { reconnectPeriod: 0, protocolVersion: 4, ...opts });
   const rec = new Recorder(client);
-  const sessionPresent = await new Promise<boolean>((resolve, reject) => {
+  const answered = new Promise<boolean>((resolve, reject) => {
     client.once('connect', (connack) => resolve(connack.sessionPresent));
     client.once('error', reject);
+  });
+  const sessionPresent = await within(answered, 5000, `CONNACK for ${String(opts.clientId)} at ${url}`).catch((err: unknown) => {
+    client.end(true);
+    throw err;
   });
   return { rec, sessionPresent };
 }
@@ -143,7 +157,7 @@ describe.skipIf(!haveRedis)('redis persistence (redis-server)', () => {
       const closedOnB = new Promise<void>((resolve) => onB.rec.client.stream.once('close', () => resolve()));
       const again = await connect(urlA, { clientId, clean: false });
       open.push(again.rec);
-      await closedOnB;
+      await within(closedOnB, 5000, 'the taken-over connection on node B to close');
     } finally {
       for (const c of open) await c.client.endAsync(true);
       for (const n of nodes) await n.stop();

@@ -22,6 +22,19 @@
  *    Remaining corner (documented): when the topic also has an exact-topic subscription with
  *    a lower QoS than a matching wildcard one, aedes' own exact-topic downgrade still applies.
  *
+ * 3. Nothing before CONNACK [MQTT-3.2.0-1]. aedes re-subscribes a persistent session's
+ *    topics (restoreSubs) a few asynchronous steps before it writes the CONNACK, so a message
+ *    published in between goes out first. With Redis the bus is asynchronous and this happens
+ *    (one reconnect in ~50 in broker/test/persistence.test.ts); mqtt.js then stalls its connect
+ *    for good (it cannot acknowledge a QoS 1 message before it is connected, and holds every
+ *    later packet, the CONNACK included, behind that one). A delivery to a client whose
+ *    CONNACK has not been written yet is kept and written right after the CONNACK, in order;
+ *    aedes is told at once that it is done, so that held deliveries never occupy its bounded
+ *    bus concurrency (100). If the connection closes first they are dropped: a QoS 1/2 copy
+ *    is also in the session's queue (enqueued before the bus delivery), QoS 0 may be lost.
+ *    A QoS 1/2 copy held this way can arrive twice (held copy, then the queue replay with
+ *    DUP 1, fix 1), which at-least-once allows; aedes sent both copies before this fix too.
+ *
  * Cost: one walk over the receiving client's own subscriptions per delivered message (a
  * handful for every Helen client), measured in broker/bench/conformance.ts.
  */
@@ -38,6 +51,11 @@ interface DeliverablePacket {
 type Deliver = (packet: DeliverablePacket, cb: () => void) => void;
 interface DeliveringClient {
   subscriptions: Record<string, { qos: number }>;
+  deliver0: Deliver;
+  deliverQoS: Deliver;
+}
+interface ConnackingClient {
+  connackSent?: boolean;
   deliver0: Deliver;
   deliverQoS: Deliver;
 }
@@ -103,6 +121,32 @@ function deliverAtGrantedQos(client: DeliveringClient, brokerId: string): void {
   client.deliverQoS = (packet, cb) => route(packet, cb, deliverQoS);
 }
 
+/** Fix 3 for one client: deliveries wait for its CONNACK (see the file comment). */
+function holdUntilConnack(client: ConnackingClient, stream: NodeJS.EventEmitter, held: WeakMap<object, () => void>): void {
+  const deliver0 = client.deliver0;
+  const deliverQoS = client.deliverQoS;
+  let waiting: [Deliver, DeliverablePacket][] = [];
+  let closed = false;
+  const hold = (deliver: Deliver): Deliver => (packet, cb) => {
+    if (client.connackSent || closed) return deliver(packet, cb);
+    waiting.push([deliver, packet]);
+    cb(); // frees the bus slot now: a slow CONNECT must not hold up aedes' bounded delivery concurrency
+  };
+  const release = (): void => {
+    held.delete(client);
+    const queued = waiting;
+    waiting = [];
+    if (!closed) for (const [deliver, packet] of queued) deliver(packet, () => {});
+  };
+  held.set(client, release);
+  client.deliver0 = hold(deliver0);
+  client.deliverQoS = hold(deliverQoS);
+  stream.once('close', () => {
+    closed = true;
+    release();
+  });
+}
+
 /** Fix 1: a replayed message that already has a packet id is a redelivery (DUP 1). */
 function markRedeliveries(store: OutgoingStore): void {
   const outgoingStream = store.outgoingStream.bind(store);
@@ -115,6 +159,8 @@ export function installDeliveryFixes(aedes: Aedes): void {
   // aedes sets up its persistence asynchronously (in listen()), so the store is wrapped at
   // the first connection, before any session can be replayed.
   let storeWrapped = false;
+  const connackWaiters = new WeakMap<object, () => void>();
+  aedes.on('connackSent', (_packet, client) => connackWaiters.get(client)?.());
   const handle = aedes.handle;
   aedes.handle = (stream, request) => {
     if (!storeWrapped) {
@@ -123,6 +169,7 @@ export function installDeliveryFixes(aedes: Aedes): void {
     }
     const client = handle.call(aedes, stream, request);
     deliverAtGrantedQos(client as unknown as DeliveringClient, aedes.id);
+    holdUntilConnack(client as unknown as ConnackingClient, stream, connackWaiters);
     return client;
   };
 }
