@@ -13,7 +13,7 @@ import { ConnectionLimits, type BrokerLimits } from './limits';
 import { TlsListeners, type TlsListenerConfig } from './tls';
 import { createPersistence, type PersistenceConfig } from './persistence';
 import { BrokerMetrics, serveMetrics } from './metrics';
-import type { MetricsListener } from '@helen/runtime';
+import { disableMqttNumberCache, type MetricsListener } from '@helen/runtime';
 import { startSysTopics } from './sys-topics';
 import { installConformanceChecks } from './protocol/conformance';
 import { installDeliveryFixes } from './protocol/delivery';
@@ -90,6 +90,7 @@ export interface HelenBroker {
 }
 
 export function createBroker(config: BrokerConfig): HelenBroker {
+  disableMqttNumberCache(); // 6.6 MB of heap saved (runtime/src/mqtt/number-cache.ts)
   const log = (config.logger ?? pino({ level: 'silent' })).child({ module: 'broker' });
   const host = config.host ?? '0.0.0.0';
   const hooks = config.hooks ?? {};

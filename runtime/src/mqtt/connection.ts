@@ -9,6 +9,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { Logger } from 'pino';
 import type { MqttClientSettings } from '../settings/common';
 import { redactUrl } from './redact';
+import { disableMqttNumberCache } from './number-cache';
 
 export type QoS = 0 | 1 | 2;
 export type ServiceState = 'online' | 'offline' | 'draining';
@@ -80,6 +81,7 @@ export class MqttConnection {
   private state: ServiceState = 'online';
 
   constructor(private readonly opts: MqttConnectionOptions) {
+    disableMqttNumberCache();
     this.safeUrl = redactUrl(opts.settings.url);
     this.reconnectMs = opts.minReconnectMs ?? 1000;
     this.ready = new Promise<void>((resolve, reject) => {

@@ -2,3 +2,4 @@ export { MqttConnection, clientOptions, type MqttConnectionOptions, type Retaine
 export { PendingRequests, type Settled, type PendingOptions, type PendingCounters } from './pending';
 export { ServingView, type ServingListener, type WorkerChange } from './serving-view';
 export { redactUrl } from './redact';
+export { disableMqttNumberCache, mqttNumberCacheEnabled } from './number-cache';
