@@ -77,15 +77,23 @@ describe('nothing before CONNACK while a persistent session is restored', () => 
     await p.next(0x4);
   }
 
-  it('a message published between the restore and the CONNACK comes after the CONNACK', async () => {
+  /**
+   * A persistent session on a fresh topic, then its reconnect held between the restore of its
+   * subscriptions and the CONNACK (until gate.release()).
+   */
+  async function heldReconnect(): Promise<{ topic: string; clientId: string; conn: RawClient }> {
     const topic = `connack/${uniqueId()}`;
     const clientId = uniqueId('session');
     await persistentSession(clientId, topic);
-
     gate.arm();
-    const back = await raw();
-    back.send(connectPacket({ clientId, clean: false }));
-    await gate.reached; // subscriptions restored, CONNACK not yet written
+    const conn = await raw();
+    conn.send(connectPacket({ clientId, clean: false }));
+    await gate.reached;
+    return { topic, clientId, conn };
+  }
+
+  it('a message published between the restore and the CONNACK comes after the CONNACK', async () => {
+    const { topic, conn: back } = await heldReconnect(); // subscriptions restored, CONNACK not yet written
     await publishQos1(topic, 'live');
     // The PUBACK can precede the delivery; give a delivery that does not wait for the CONNACK
     // time to reach the socket (the broken order shows up here), then let the CONNECT finish.
@@ -101,14 +109,7 @@ describe('nothing before CONNACK while a persistent session is restored', () => 
   });
 
   it('a connection closed before its CONNACK does not hold the publisher up, and the session keeps the message', async () => {
-    const topic = `connack/${uniqueId()}`;
-    const clientId = uniqueId('session');
-    await persistentSession(clientId, topic);
-
-    gate.arm();
-    const gone = await raw();
-    gone.send(connectPacket({ clientId, clean: false }));
-    await gate.reached;
+    const { topic, clientId, conn: gone } = await heldReconnect();
     const published = publishQos1(topic, 'kept');
     gone.destroy();
     await gone.closed;
@@ -122,19 +123,12 @@ describe('nothing before CONNACK while a persistent session is restored', () => 
   });
 
   it('held deliveries do not occupy the bus: more than its concurrency (100) wait while others keep flowing', async () => {
-    const topic = `connack/${uniqueId()}`;
-    const clientId = uniqueId('session');
-    await persistentSession(clientId, topic);
+    const { topic, conn: back } = await heldReconnect();
     const other = await raw();
     other.send(connectPacket({ clientId: uniqueId('other') }));
     await other.next(0x2);
     other.send(subscribePacket(1, [[`${topic}/other`, 0]]));
     await other.next(0x9);
-
-    gate.arm();
-    const back = await raw();
-    back.send(connectPacket({ clientId, clean: false }));
-    await gate.reached;
     const pub = await raw();
     pub.send(connectPacket({ clientId: uniqueId('pub') }));
     await pub.next(0x2);
