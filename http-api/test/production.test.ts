@@ -51,7 +51,7 @@ describe('the facade in production mode', () => {
 
   it('`helen api` prints one line per finding and exits 1 without listening', () => {
     const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/helen.mjs'), 'api'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, HELEN_ENV: 'production', HELEN_HTTP_PORT: '0', ...remoteBroker },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, HELEN_RUN_FROM: process.env.HELEN_RUN_FROM, HELEN_ENV: 'production', HELEN_HTTP_PORT: '0', ...remoteBroker },
       encoding: 'utf8',
       timeout: 60_000,
     });
