@@ -13,7 +13,7 @@ import { ConnectionLimits, type BrokerLimits } from './limits';
 import { TlsListeners, type TlsListenerConfig } from './tls';
 import { createPersistence, type PersistenceConfig } from './persistence';
 import { BrokerMetrics, serveMetrics } from './metrics';
-import { disableMqttNumberCache, type MetricsListener } from '@helen/runtime';
+import { coalesceWrites, disableMqttNumberCache, type MetricsListener } from '@helen/runtime';
 import { startSysTopics } from './sys-topics';
 import { installConformanceChecks } from './protocol/conformance';
 import { installDeliveryFixes } from './protocol/delivery';
@@ -159,6 +159,8 @@ export function createBroker(config: BrokerConfig): HelenBroker {
         if (!limits.admit(socket, 'mqtt')) return;
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
+        // The packets for this client from one turn of the event loop in one write (see coalesceWrites).
+        coalesceWrites(socket);
         limits.guard(aedes.handle(socket), socket, 'mqtt');
       });
       const tcpPort = await listen(tcp, config.port, host);

@@ -15,6 +15,7 @@ import { createSecureContext, createServer as createTlsServer, type Server as Tl
 import type { Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { closeServer, listen } from './listen';
+import { coalesceWrites } from '@helen/runtime';
 
 export interface TlsListenerConfig {
   /** mqtts:// port; 0 picks a free port; absent = no MQTT-over-TLS listener. */
@@ -93,6 +94,7 @@ export class TlsListeners {
     if (this.config.port !== undefined) {
       const server = createTlsServer(options, (socket: TLSSocket) => {
         socket.setNoDelay(true);
+        coalesceWrites(socket);
         this.handlers.handle(socket, 'mqtts');
       });
       // The gate runs on the raw TCP socket, before the handshake costs anything.

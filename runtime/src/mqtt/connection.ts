@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { MqttClientSettings } from '../settings/common';
 import { redactUrl } from './redact';
 import { disableMqttNumberCache } from './number-cache';
+import { coalesceWrites } from './coalesce-writes';
 
 export type QoS = 0 | 1 | 2;
 export type ServiceState = 'online' | 'offline' | 'draining';
@@ -163,7 +164,10 @@ export class MqttConnection {
     o.log.info({ url: this.safeUrl, clientId: o.clientId }, 'connecting to the MQTT broker');
     const client = mqtt.connect(o.settings.url, options);
     this.client = client;
-    client.on('connect', () => this.onConnected(client));
+    client.on('connect', () => {
+      coalesceWrites(client.stream);
+      this.onConnected(client);
+    });
     client.on('message', (topic, payload, packet) => {
       for (const h of this.handlers) {
         try {

@@ -3,3 +3,4 @@ export { PendingRequests, type Settled, type PendingOptions, type PendingCounter
 export { ServingView, type ServingListener, type WorkerChange } from './serving-view';
 export { redactUrl } from './redact';
 export { disableMqttNumberCache, mqttNumberCacheEnabled } from './number-cache';
+export { coalesceWrites } from './coalesce-writes';
