@@ -8,8 +8,8 @@ import type { ResampleOptions } from '../../src/pipeline/resample';
 import { renderScenario } from './frames';
 import { BenchTotals, type BenchReport } from './report';
 import { runStream } from './runner';
-import { generateScenario, splitSeed, type Split } from './scenario';
-import { DEFAULT_TOLERANCE_MS, scoreStream } from './scorer';
+import { generateScenario, splitSeed, type Scenario, type Split } from './scenario';
+import { DEFAULT_TOLERANCE_MS, scoreStream, type StreamScore } from './scorer';
 
 export interface BenchOptions {
   split: Split;
@@ -21,8 +21,15 @@ export interface BenchOptions {
   stride: number;
   toleranceMs?: number;
   resample?: ResampleOptions;
-  /** Called after each stream (progress output). */
-  onStream?: (done: number, seed: number) => void;
+  /** Called after each stream (progress output, per-stream detail such as `--list-false`). */
+  onStream?: (done: number, seed: number, detail: StreamDetail) => void;
+}
+
+export interface StreamDetail {
+  scenario: Scenario;
+  score: StreamScore;
+  /** Frame time of the stream's first frame: event times relative to it place them in the script. */
+  start: number;
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
@@ -35,7 +42,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const run = await runStream(stream.frames, { model: opts.model, decision: opts.decision, stride: opts.stride, ...(opts.resample ? { resample: opts.resample } : {}) });
     const score = scoreStream(stream.signs, run.events, stream, opts.toleranceMs ?? DEFAULT_TOLERANCE_MS, stream.empty);
     totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frames.length, windows: run.windows, durationMs: stream.end - stream.start });
-    opts.onStream?.(i + 1, seed);
+    opts.onStream?.(i + 1, seed, { scenario, score, start: stream.start });
   }
   return totals.report();
 }

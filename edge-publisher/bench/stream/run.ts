@@ -5,6 +5,7 @@
  *
  *   npx tsx edge-publisher/bench/stream/run.ts --split heldout --streams 200 [--seed-base 0]
  *     [--preset default|original] [--stride 1] [--tolerance-ms 1000] [--model path] [--json out.json]
+ *     [--list-false]   one line per false event: seed, time, label and the script step it fell in
  *
  * Tune on `--split tuning`; report on `--split heldout`. Time is frame time, so the figures
  * do not depend on this machine's speed or load. HELEN_DECISION_* variables apply to the
@@ -20,6 +21,7 @@ import { decisionFor, PRESETS, type Preset } from './presets';
 import { formatReport } from './report';
 import { SPLITS, type Split } from './scenario';
 import { DEFAULT_TOLERANCE_MS } from './scorer';
+import { falseEventLines } from './false-events';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: DEFAULT_MODEL_PATH },
     json: { type: 'string' },
     'resample-fps': { type: 'string' },
+    'list-false': { type: 'boolean', default: false },
   },
 });
 
@@ -62,7 +65,10 @@ const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinn
 const started = performance.now();
 const report = await runBench({
   split, streams, seedBase, model, decision: decision.settings, stride, toleranceMs, ...(resample ? { resample } : {}),
-  onStream: (done) => { if (done % 25 === 0 || done === streams) process.stderr.write(`${done}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`); },
+  onStream: (done, seed, detail) => {
+    if (values['list-false']) for (const line of falseEventLines(seed, detail)) console.log(line);
+    if (done % 25 === 0 || done === streams) process.stderr.write(`${done}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  },
 });
 await model.engine.close();
 const wallS = (performance.now() - started) / 1000;
