@@ -10,7 +10,7 @@ describe('workerConfigFromEnv', () => {
     expect(c).toMatchObject({
       mqtt: { url: 'mqtt://127.0.0.1:1883', username: undefined, password: undefined, rejectUnauthorized: true },
       topicPrefix: 'helen/v1', logLevel: 'info', shareGroup: 'helen-workers', maxBatch: 32, maxWaitMs: 0,
-      queueLimit: 1024, ort: { intraOpThreads: 1, spinning: false }, inferenceThread: 'worker-thread',
+      queueLimit: 1024, ort: { intraOpThreads: 1, spinning: false }, inferenceThread: 'main',
     });
     expect(c.modelPaths).toEqual([DEFAULT_MODEL_PATH]);
     expect(c.workerId).toMatch(new RegExp(`-${process.pid}$`));
@@ -20,13 +20,13 @@ describe('workerConfigFromEnv', () => {
   it('splits HELEN_MODEL_PATHS on ":" and reads every setting', () => {
     const c = workerConfigFromEnv({
       HELEN_MODEL_PATHS: '/a/m.onnx::/b/m.onnx', HELEN_WORKER_ID: 'w1', HELEN_WORKER_SHARE_GROUP: 'g2', HELEN_WORKER_MAX_BATCH: '8', HELEN_WORKER_MAX_WAIT_MS: '2.5',
-      HELEN_WORKER_QUEUE_LIMIT: '10', HELEN_ORT_INTRA_OP_THREADS: '2', HELEN_ORT_SPINNING: 'on', HELEN_WORKER_INFERENCE_THREAD: 'main',
+      HELEN_WORKER_QUEUE_LIMIT: '10', HELEN_ORT_INTRA_OP_THREADS: '2', HELEN_ORT_SPINNING: 'on', HELEN_WORKER_INFERENCE_THREAD: 'worker-thread',
       HELEN_MQTT_URL: 'mqtts://broker:8883', HELEN_MQTT_USERNAME: 'u', HELEN_MQTT_PASSWORD: 'p', HELEN_MQTT_REJECT_UNAUTHORIZED: 'false',
       HELEN_TOPIC_PREFIX: 'x/v1', HELEN_LOG_LEVEL: 'WARNING',
     });
     expect(c).toMatchObject({
       modelPaths: ['/a/m.onnx', '/b/m.onnx'], workerId: 'w1', shareGroup: 'g2', maxBatch: 8, maxWaitMs: 2.5, queueLimit: 10,
-      ort: { intraOpThreads: 2, spinning: true }, inferenceThread: 'main', topicPrefix: 'x/v1', logLevel: 'warn',
+      ort: { intraOpThreads: 2, spinning: true }, inferenceThread: 'worker-thread', topicPrefix: 'x/v1', logLevel: 'warn',
       mqtt: { url: 'mqtts://broker:8883', username: 'u', password: 'p', rejectUnauthorized: false },
     });
   });
