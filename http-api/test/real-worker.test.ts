@@ -40,7 +40,12 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
 
   beforeAll(async () => {
     broker = await startTestBroker(kind);
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH }));
+    // aedes runs in this process, with the facade and the worker: on the default main-thread
+    // layout each synchronous ONNX run would also stop the broker, so no request could queue
+    // while a batch runs and every batch would be 1. Separate processes (Mosquitto here, the
+    // stack in production) batch on the default; this one uses the inference thread.
+    const layout = kind === 'aedes' ? { HELEN_WORKER_INFERENCE_THREAD: 'worker-thread' } : {};
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH, ...layout }));
     await worker.start();
     api = createApi(apiConfig({ mqtt: { url: broker.url }, topicPrefix: prefix, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
     url = (await api.start()).url;
@@ -114,7 +119,12 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
     // A request made while no worker is online waits as well.
     const duringOutage = postJson(`${url}/predict`, sample(8, 30, meta.feature_dim));
     // The next worker (in-process: it starts within the 5 s deadline even on a busy machine).
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH }));
+    // aedes runs in this process, with the facade and the worker: on the default main-thread
+    // layout each synchronous ONNX run would also stop the broker, so no request could queue
+    // while a batch runs and every batch would be 1. Separate processes (Mosquitto here, the
+    // stack in production) batch on the default; this one uses the inference thread.
+    const layout = kind === 'aedes' ? { HELEN_WORKER_INFERENCE_THREAD: 'worker-thread' } : {};
+    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH, ...layout }));
     await worker.start();
     const statuses = (await Promise.all([...burst, duringOutage])).map((r) => r.status);
     // Each made it before the kill or was answered by the next worker: no 503, no 504.
