@@ -42,11 +42,16 @@ function countWrites(socket: Socket): { calls: number; chunks: number } {
 
 const publish = (i: number) => ({ cmd: 'publish' as const, topic: `t/${i}`, payload: Buffer.alloc(200, i), qos: 0 as const, dup: false, retain: false });
 
-/** Writes one packet from each of `n` timer callbacks of the same loop turn, as separate requests would. */
+/**
+ * Writes one packet from each of `n` callbacks of the same loop turn, as separate requests
+ * would: immediates queued before the check phase all run in it, with the nextTick queue
+ * drained after each. (Timers would not do: each setTimeout reads the clock again, so under
+ * load they can expire in different turns.)
+ */
 async function writeFromSeparateCallbacks(socket: Socket, n: number): Promise<void> {
   const done: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    done.push(new Promise((resolve) => setTimeout(() => { mqttPacket.writeToStream(publish(i), socket); resolve(); }, 0)));
+    done.push(new Promise((resolve) => setImmediate(() => { mqttPacket.writeToStream(publish(i), socket); resolve(); })));
   }
   await Promise.all(done);
   await new Promise((r) => setImmediate(r));
