@@ -11,6 +11,7 @@ import type { MqttClientSettings } from '../settings/common';
 import { redactUrl } from './redact';
 import { disableMqttNumberCache } from './number-cache';
 import { coalesceWrites } from './coalesce-writes';
+import { ReleasingStore } from './releasing-store';
 
 export type QoS = 0 | 1 | 2;
 export type ServiceState = 'online' | 'offline' | 'draining';
@@ -159,6 +160,7 @@ export class MqttConnection {
       reconnectPeriod: this.reconnectMs,
       connectTimeout: o.connectTimeoutMs ?? 5000,
       keepalive: o.keepaliveS ?? 60,
+      outgoingStore: new ReleasingStore(),
       ...(status ? { will: { topic: status.topic, payload: statusPayload(status, 'offline'), qos: 1 as const, retain: true } } : {}),
     };
     o.log.info({ url: this.safeUrl, clientId: o.clientId }, 'connecting to the MQTT broker');

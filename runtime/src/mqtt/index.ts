@@ -4,3 +4,4 @@ export { ServingView, type ServingListener, type WorkerChange } from './serving-
 export { redactUrl } from './redact';
 export { disableMqttNumberCache, mqttNumberCacheEnabled } from './number-cache';
 export { coalesceWrites } from './coalesce-writes';
+export { ReleasingStore } from './releasing-store';
