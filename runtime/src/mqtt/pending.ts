@@ -136,12 +136,13 @@ export class PendingRequests<R, F> {
   /**
    * Removes a pending entry and returns how to settle it (undefined: not pending).
    *
-   * The entry's fields are cleared on the way out. `entries` lives as long as this object,
-   * so V8 has moved it to the old generation, and a Map that rehashes leaves its previous
-   * table behind still pointing at the entries it held. A young-generation GC takes every
-   * old-to-young pointer as live, garbage or not, so a settled entry would keep its payload,
-   * its promise and the whole request behind it (in the facade: the HTTP request and its
-   * body) alive until a full GC. Measured in bench/README.md "Memory".
+   * The entry's fields are cleared on the way out. Without that, settled entries were
+   * promoted to V8's old generation under load, and with them their payload, their promise
+   * and the whole request behind it (in the facade: the HTTP request and its 25 KB body),
+   * which then waited for a full GC (measured in bench/README.md "Memory"). The likely path:
+   * `entries` lives in the old generation, a Map that rehashes leaves its previous table
+   * behind still pointing at the entries it held, and a young-generation GC takes every
+   * old-to-young pointer as live, garbage or not. A cleared entry drags nothing along.
    */
   private take(id: string): Settle<R, F> | undefined {
     const e = this.entries.get(id);
