@@ -38,16 +38,23 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
   let session: ort.InferenceSession;
   const prefix = `hapi${process.pid}x${prefixNo++}/v1`;
 
+  /**
+   * The facade, the worker and this test's HTTP client share this process (and aedes too, in
+   * the aedes case). On the default main-thread layout each synchronous ONNX run stops all of
+   * them, so whether requests queue up during a run is down to timing: the Mosquitto case saw
+   * only batches of 1 in one clean-clone CI run. So the worker here uses the inference thread.
+   * Batching on the default layout, with the services in their own processes as in
+   * production, is what `npm run bench` reports (worker batch-size histogram).
+   */
+  const inProcessWorker = (): Worker =>
+    createWorker(workerConfigFromEnv({
+      HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH,
+      HELEN_WORKER_INFERENCE_THREAD: 'worker-thread',
+    }));
+
   beforeAll(async () => {
     broker = await startTestBroker(kind);
-    // The facade, the worker and this test's HTTP client share this process (and aedes too,
-    // in the aedes case). On the default main-thread layout each synchronous ONNX run stops
-    // all of them, so whether requests queue up during a run is down to timing: the Mosquitto
-    // case saw only batches of 1 in one clean-clone CI run. So both cases use the inference
-    // thread. Batching on the default layout, with the services in their own processes as in
-    // production, is what `npm run bench` reports (worker batch-size histogram).
-    const layout = { HELEN_WORKER_INFERENCE_THREAD: 'worker-thread' };
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH, ...layout }));
+    worker = inProcessWorker();
     await worker.start();
     api = createApi(apiConfig({ mqtt: { url: broker.url }, topicPrefix: prefix, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
     url = (await api.start()).url;
@@ -121,14 +128,7 @@ describe.each(brokerKinds())('facade + real worker over %s', (kind) => {
     // A request made while no worker is online waits as well.
     const duringOutage = postJson(`${url}/predict`, sample(8, 30, meta.feature_dim));
     // The next worker (in-process: it starts within the 5 s deadline even on a busy machine).
-    // The facade, the worker and this test's HTTP client share this process (and aedes too,
-    // in the aedes case). On the default main-thread layout each synchronous ONNX run stops
-    // all of them, so whether requests queue up during a run is down to timing: the Mosquitto
-    // case saw only batches of 1 in one clean-clone CI run. So both cases use the inference
-    // thread. Batching on the default layout, with the services in their own processes as in
-    // production, is what `npm run bench` reports (worker batch-size histogram).
-    const layout = { HELEN_WORKER_INFERENCE_THREAD: 'worker-thread' };
-    worker = createWorker(workerConfigFromEnv({ HELEN_MQTT_URL: broker.url, HELEN_TOPIC_PREFIX: prefix, HELEN_LOG_LEVEL: 'silent', HELEN_MODEL_PATHS: MODEL_PATH, ...layout }));
+    worker = inProcessWorker();
     await worker.start();
     const statuses = (await Promise.all([...burst, duringOutage])).map((r) => r.status);
     // Each made it before the kill or was answered by the next worker: no 503, no 504.
