@@ -50,7 +50,8 @@ export function parseSharedTopic(topic: string): SharedTopic | null | undefined 
 
 /** A QoS > 0 copy handed to a clean-session member and not yet acknowledged. */
 interface InFlight {
-  readonly packet: AedesPublishPacket;
+  /** Null once acknowledged (see `forget`). */
+  packet: AedesPublishPacket | null;
   /** Known once aedes has written the copy (see `send`). */
   messageId?: number;
 }
@@ -91,6 +92,20 @@ type Qos = 0 | 1 | 2;
 
 function minQos(a: number, b: number): Qos {
   return Math.min(a, b) as Qos;
+}
+
+/**
+ * Removes an acknowledged copy, first dropping its packet. `inflight` lives as long as the
+ * member, so it sits in V8's old generation; a Map that rehashes leaves its previous table
+ * behind still pointing at the entries, and a scavenge keeps whatever an old object points at.
+ * Without the cut, settled entries were promoted with their payload (which can pin the socket's
+ * whole read chunk), and waited for a full GC: under /predict load the broker's ArrayBuffers
+ * grew to 22 MB and glibc kept that size (bench/README.md "Memory", the facade's same fix).
+ */
+function forget(member: Member, key: number): void {
+  const f = member.inflight.get(key);
+  if (f) f.packet = null;
+  member.inflight.delete(key);
 }
 
 export class SharedSubscriptions {
@@ -240,6 +255,7 @@ export class SharedSubscriptions {
     from.byId.clear();
     let moved = 0;
     for (const { packet } of pending) {
+      if (!packet) continue;
       const to = this.pick(g, from);
       if (!to) break;
       this.send(to, packet, noop);
@@ -282,7 +298,7 @@ export class SharedSubscriptions {
       const key = m.byId.get(messageId);
       if (key !== undefined) {
         m.byId.delete(messageId);
-        m.inflight.delete(key);
+        forget(m, key);
         return true;
       }
     }
@@ -316,9 +332,9 @@ export class SharedSubscriptions {
         if (messageId === undefined || !this?.qos) {
           // Nothing sent, or sent at QoS 0 (downgraded): no acknowledgement will come. If the
           // connection is gone, the disconnect hand-over deals with it; otherwise it is done.
-          if (!member.client.closed) member.inflight.delete(key);
+          if (!member.client.closed) forget(member, key);
         } else if (watch?.early.delete(messageId)) {
-          member.inflight.delete(key);
+          forget(member, key);
         } else {
           f.messageId = messageId;
           member.byId.set(messageId, key);

@@ -212,6 +212,39 @@ describe('SharedSubscriptions (aedes stand-in)', () => {
     expect(shared2.inflightSnapshot()).toEqual({ '$share/g/t': { p: 0 } });
   });
 
+  it('drops the packet from an in-flight entry as it settles (acked, acked early, sent at QoS 0), not only the entry', async () => {
+    // The entries themselves are private; Map.prototype.set shows them as they are stored. A
+    // settled entry that still held its packet kept the payload alive through a rehashed
+    // Map's old table until a full GC (see `forget` in shared-subscriptions.ts).
+    const entries: { packet: unknown }[] = [];
+    const set = Map.prototype.set;
+    const spy = vi.spyOn(Map.prototype, 'set').mockImplementation(function (this: Map<unknown, unknown>, key, value) {
+      if (value && typeof value === 'object' && 'packet' in value) entries.push(value as { packet: unknown });
+      return set.call(this, key, value);
+    });
+    try {
+      const { aedes, shared, subscribe } = setup();
+      const a = new FakeClient('a');
+      await subscribe(a, '$share/g/t', 1);
+      await aedes.publish('t', 'acked', 1);
+      await aedes.publish('t', 'early', 1);
+      await aedes.publish('t', 'downgraded', 1);
+      await aedes.publish('t', 'waiting', 1);
+      expect(entries).toHaveLength(4);
+      expect(entries.every((e) => e.packet !== null)).toBe(true);
+      a.write(0, 1, 1);
+      a.ack(1);
+      a.ack(2);
+      a.write(1, 2, 1);
+      a.write(2, 3, 0);
+      a.write(3, 4, 1);
+      expect(shared.inflightSnapshot()['$share/g/t']?.a).toBe(1);
+      expect(entries.map((e) => e.packet === null)).toEqual([true, true, true, false]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('matches an acknowledgement that arrives before aedes\' write callback, for 10 s', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { aedes, shared, subscribe } = setup();
