@@ -95,12 +95,13 @@ function minQos(a: number, b: number): Qos {
 }
 
 /**
- * Removes an acknowledged copy, first dropping its packet. `inflight` lives as long as the
- * member, so it sits in V8's old generation; a Map that rehashes leaves its previous table
- * behind still pointing at the entries, and a scavenge keeps whatever an old object points at.
- * Without the cut, settled entries were promoted with their payload (which can pin the socket's
- * whole read chunk), and waited for a full GC: under /predict load the broker's ArrayBuffers
- * grew to 22 MB and glibc kept that size (bench/README.md "Memory", the facade's same fix).
+ * Removes an acknowledged copy, first dropping its packet. Without the cut, settled entries
+ * were promoted with their payload (a view that pins the socket's whole read chunk) and waited
+ * for a full GC: under /predict load the broker's ArrayBuffers grew to 22 MB and glibc kept
+ * that size (measured: bench/README.md "Memory", the facade's same fix). The likely path
+ * (inferred, not traced): `inflight` lives as long as the member, so it sits in V8's old
+ * generation; a Map that rehashes leaves its previous table behind still pointing at the
+ * entries, and a scavenge keeps whatever an old object points at.
  */
 function forget(member: Member, key: number): void {
   const f = member.inflight.get(key);
