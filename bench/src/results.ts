@@ -29,6 +29,8 @@ export interface MqttResult {
   requestBytes: number;
   concurrency: number;
   latency: Latency;
+  /** Of each round trip, the time inside the worker (receipt to reply); absent in older reports. */
+  workerLatency?: Latency;
   requestsPerSec: number;
   errors: number;
 }

@@ -35,6 +35,13 @@ export interface RequesterReport {
   durationSec: number;
   /** Round trip of the successful replies: publish to reply received (the client's encoding excluded). */
   latenciesMs: Latency;
+  /**
+   * The part of each round trip spent inside the worker, receipt to reply (the reply's
+   * `elapsed_ms`): the rest is the broker, the sockets and this process.
+   */
+  workerMs: Latency;
+  /** Of `workerMs`, the model run of the reply's batch (the reply's `trace.inference_ms`). */
+  inferenceMs: Latency;
   /** MQTT payload bytes of one request. */
   requestBytes: number;
   /** True when the hard stop fired: the figures are whatever had completed by then. */
@@ -42,6 +49,9 @@ export interface RequesterReport {
 }
 
 type Outcome = 'ok' | 'error' | 'timeout';
+/** The worker's own share of a successful round trip, from its reply. */
+interface WorkerShare { workerMs: number; inferenceMs: number }
+type Settle = (outcome: Outcome, share?: WorkerShare) => void;
 
 export async function runRequester(args: RequesterArgs): Promise<RequesterReport> {
   const timeoutMs = args.timeoutMs ?? 5000;
@@ -60,15 +70,17 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
   // Nagle would hold small requests back waiting for an ACK and show up as ~40 ms tails.
   (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
 
-  const waiting = new Map<string, (outcome: Outcome) => void>();
+  const waiting = new Map<string, Settle>();
   let unmatchedBad = 0;
   client.on('message', (_topic, payload) => {
     let id: string | undefined;
     let outcome: Outcome;
+    let share: WorkerShare | undefined;
     try {
       const reply = decodeReply(payload);
       id = reply.id;
       outcome = isErrorReply(reply) ? 'error' : 'ok';
+      if (!isErrorReply(reply)) share = { workerMs: reply.elapsed_ms, inferenceMs: reply.trace?.inference_ms ?? NaN };
     } catch (err) {
       // A reply that fails its schema still names its id when it has one.
       id = (err as { ids?: { id?: string } }).ids?.id;
@@ -78,7 +90,7 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
     if (id === undefined) return;
     const done = waiting.get(id);
     waiting.delete(id);
-    done?.(outcome);
+    done?.(outcome, share);
   });
   await client.subscribeAsync(replyTo, { qos: 1 });
 
@@ -87,7 +99,7 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
   const newId = () => (next++).toString(36).padStart(8, '0');
   const requestBytes = mqttRequest(seq, args.encoding, newId(), replyTo, timeoutMs).length;
 
-  const roundTrip = (): Promise<{ outcome: Outcome; ms: number }> => {
+  const roundTrip = (): Promise<{ outcome: Outcome; ms: number; share?: WorkerShare }> => {
     const id = newId();
     const body = mqttRequest(seq, args.encoding, id, replyTo, timeoutMs);
     return new Promise((resolve) => {
@@ -96,9 +108,9 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
         waiting.delete(id);
         resolve({ outcome: 'timeout', ms: performance.now() - t0 });
       }, timeoutMs);
-      waiting.set(id, (outcome) => {
+      waiting.set(id, (outcome, share) => {
         clearTimeout(timer);
-        resolve({ outcome, ms: performance.now() - t0 });
+        resolve({ outcome, ms: performance.now() - t0, ...(share === undefined ? {} : { share }) });
       });
       client.publish(predictTopic, body, { qos: 0 });
     });
@@ -107,6 +119,8 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
   let stopping = false;
   const counts = { ok: 0, error: 0, timeout: 0 };
   const samples: number[] = [];
+  const workerSamples: number[] = [];
+  const inferenceSamples: number[] = [];
   let started = performance.now();
   let measuring = false;
   const report = (hardStopped: boolean): RequesterReport => ({
@@ -115,6 +129,8 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
     timeouts: counts.timeout,
     durationSec: (performance.now() - started) / 1000,
     latenciesMs: latencyOf(samples),
+    workerMs: latencyOf(workerSamples),
+    inferenceMs: latencyOf(inferenceSamples.filter(Number.isFinite)),
     requestBytes,
     hardStopped,
   });
@@ -126,6 +142,10 @@ export async function runRequester(args: RequesterArgs): Promise<RequesterReport
         if (!record || stopping) continue;
         counts[r.outcome]++;
         if (r.outcome === 'ok') samples.push(r.ms);
+        if (r.share) {
+          workerSamples.push(r.share.workerMs);
+          inferenceSamples.push(r.share.inferenceMs);
+        }
       }
     }));
   };

@@ -36,7 +36,9 @@ export function runRequesterProcess(args: RequesterArgs): Promise<RequesterRepor
         if (code !== 0) throw new Error(`exit ${code ?? signal}`);
         const report = JSON.parse(line) as RequesterReport;
         // JSON has no NaN: an empty run's percentiles come back as null.
-        for (const [k, v] of Object.entries(report.latenciesMs)) if (v === null) (report.latenciesMs as unknown as Record<string, number>)[k] = NaN;
+        for (const latency of [report.latenciesMs, report.workerMs, report.inferenceMs]) {
+          for (const [k, v] of Object.entries(latency)) if (v === null) (latency as unknown as Record<string, number>)[k] = NaN;
+        }
         resolve(report);
       } catch (err) {
         reject(new Error(`mqtt requester (${args.encoding}, c=${args.concurrency}) failed: ${(err as Error).message}\n${stderr}`));
@@ -51,6 +53,7 @@ export function mqttResultOf(encoding: Encoding, concurrency: number, r: Request
     requestBytes: r.requestBytes,
     concurrency,
     latency: r.latenciesMs,
+    workerLatency: r.workerMs,
     requestsPerSec: r.requests / r.durationSec,
     // Timeouts are failures the same as error replies; the split is in the requester's report.
     errors: r.errors + r.timeouts,
