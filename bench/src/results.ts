@@ -31,6 +31,8 @@ export interface MqttResult {
   latency: Latency;
   /** Of each round trip, the time inside the worker (receipt to reply); absent in older reports. */
   workerLatency?: Latency;
+  /** Of the worker's share, the model run of the reply's batch; absent in older reports. */
+  modelLatency?: Latency;
   requestsPerSec: number;
   errors: number;
 }

@@ -54,6 +54,13 @@ describe('mqtt phase', () => {
       expect(r.latency.n).toBeGreaterThan(0);
       expect(r.requestsPerSec).toBeGreaterThan(0);
       expectOrdered(r.latency);
+      // The worker's share comes from every reply and sits inside the round trip.
+      const worker = r.workerLatency!;
+      expect(worker.n).toBe(r.latency.n);
+      expect(worker.p50).toBeGreaterThan(0);
+      expect(worker.p50).toBeLessThan(r.latency.p50);
+      expect(r.modelLatency!.p50).toBeGreaterThan(0);
+      expect(r.modelLatency!.p50).toBeLessThanOrEqual(worker.p50);
     }
     // The same window and envelope in each encoding: binary f16 < binary f32 < JSON text.
     const seq = benchWindow();

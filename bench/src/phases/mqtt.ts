@@ -54,6 +54,7 @@ export function mqttResultOf(encoding: Encoding, concurrency: number, r: Request
     concurrency,
     latency: r.latenciesMs,
     workerLatency: r.workerMs,
+    modelLatency: r.inferenceMs,
     requestsPerSec: r.requests / r.durationSec,
     // Timeouts are failures the same as error replies; the split is in the requester's report.
     errors: r.errors + r.timeouts,

@@ -4,6 +4,7 @@ import { evaluateTargets, type TargetCheck } from './targets';
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const lat = (l: Latency) => `${f(l.p50)} / ${f(l.p99)} / ${f(l.p999)}`;
+const p50p99 = (l: Latency | undefined) => (l ? `${f(l.p50)} / ${f(l.p99)}` : '-');
 const mark = (t: TargetCheck) => (t.met === undefined ? 'not measured' : t.met ? 'met' : '**not met**');
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -43,8 +44,8 @@ export function renderReport(r: BenchResults): string {
     '',
     '## MQTT round trip (requester process -> broker process -> worker process)',
     '',
-    table(['encoding', 'bytes/request', 'concurrency', 'p50 / p99 / p99.9 ms', 'of which in the worker p50 / p99 ms', 'req/s', 'errors'],
-      r.mqtt.map((x) => [x.encoding, x.requestBytes, x.concurrency, lat(x.latency), x.workerLatency ? `${f(x.workerLatency.p50)} / ${f(x.workerLatency.p99)}` : '-', f(x.requestsPerSec, 0), x.errors])),
+    table(['encoding', 'bytes/request', 'concurrency', 'p50 / p99 / p99.9 ms', 'in the worker p50 / p99 ms', 'model run p50 / p99 ms', 'req/s', 'errors'],
+      r.mqtt.map((x) => [x.encoding, x.requestBytes, x.concurrency, lat(x.latency), p50p99(x.workerLatency), p50p99(x.modelLatency), f(x.requestsPerSec, 0), x.errors])),
     '',
     '## `/predict` (wrk, its own process) against the original design',
     '',
