@@ -93,18 +93,4 @@ function dwell(): Candidate[] {
   return out;
 }
 
-/**
- * The static-onset rule around the defaults: a static window enters only within staticOnsetMs
- * of a window whose motion reached staticOnsetMotion (the hand moving into the pose).
- */
-function onset(): Candidate[] {
-  const out: Candidate[] = [{ name: 'defaults', settings: {} }];
-  for (const staticOnsetMotion of [0.003, 0.005, 0.008, 0.011]) {
-    for (const staticOnsetMs of [700, 1000, 1500, 2000]) {
-      out.push({ name: `static-onset ${staticOnsetMs} ms at motion ${staticOnsetMotion}`, settings: { staticOnsetMs, staticOnsetMotion } });
-    }
-  }
-  return out;
-}
-
-export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell, onset };
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell };

@@ -91,8 +91,6 @@ export class DecisionEngine {
   private readonly lastFired = new Map<string, number>();
   private gateEpoch = 0;
   private gateOpen = false;
-  /** Capture time of the last window with motion at least `staticOnsetMotion` (the static-onset rule). */
-  private lastMovingTs = -Infinity;
 
   constructor(private readonly labels: readonly string[], settings: Partial<DecisionSettings> = {}) {
     if (labels.length < 1) throw new Error('the decision engine needs at least one class label');
@@ -148,11 +146,9 @@ export class DecisionEngine {
       return { ...base, active: this.active, stale: true };
     }
 
-    if (stats.motion >= s.staticOnsetMotion) this.lastMovingTs = stats.ts;
     // Hysteresis on motion: the threshold in force when this window arrives.
     const isStatic = stats.motion < (this.activeIndex === null ? s.motionEnter : s.motionExit);
-    const staticStrong = p1 >= s.staticProb && margin >= s.staticMargin && stats.handScore >= s.staticHandScore
-      && (s.staticOnsetMs === 0 || stats.ts - this.lastMovingTs <= s.staticOnsetMs);
+    const staticStrong = p1 >= s.staticProb && margin >= s.staticMargin && stats.handScore >= s.staticHandScore;
     // The same area rule as the gate (ARCHITECTURE.md: one hand >= areaSingle OR both >= areaTotal).
     const area = this.areaOk(stats);
     const enterOk = p1 >= s.probEnter && margin >= s.marginEnter && h <= s.entropyEnter && area
@@ -202,7 +198,6 @@ export class DecisionEngine {
   /** Forgets everything but the cooldown clock (e.g. after switching the inference path). */
   reset(): void {
     this.presenceOk = false;
-    this.lastMovingTs = -Infinity;
     this.gateOpen = false;
     this.activeIndex = null;
     this.probBuffer.length = 0;

@@ -50,11 +50,6 @@ export const decisionSettings = defineSettings({
   earlyConsecutive: setting.int('HELEN_DECISION_EARLY_CONSECUTIVE', 'agreeing recent predictions for the early trigger', 2, { min: 1, max: 100 }),
   // Mean hand detection score over the window needed to accept any label.
   minHandScore: setting.number('HELEN_DECISION_MIN_HAND_SCORE', 'mean hand detection score to accept a label', 0.5, unit),
-  // Static onset (issue 12: a hand resting in a sign-like pose is not a sign): a static window
-  // may enter only this soon after the last window whose motion reached `staticOnsetMotion`
-  // (the hand moving into the pose). 0 turns the rule off.
-  staticOnsetMs: setting.secondsAsMs('HELEN_DECISION_STATIC_ONSET', 'seconds after the last moving window within which a static window may still enter (0 = no limit)', 0, { min: 0 }),
-  staticOnsetMotion: setting.number('HELEN_DECISION_STATIC_ONSET_MOTION', 'mean landmark motion per frame that counts as moving, for HELEN_DECISION_STATIC_ONSET', 0.015, { min: 0 }),
   // The same label never fires twice within this many ms.
   cooldownMs: setting.secondsAsMs('HELEN_DECISION_COOLDOWN', 'seconds before the same label may fire again', 2, { min: 0 }),
 }, [
@@ -77,7 +72,6 @@ export const ORIGINAL_DECISION_SETTINGS: DecisionSettings = Object.freeze({
   entropyEnter: 1.70, entropyExit: 1.95, areaSingle: 0.025, areaTotal: 0.040, areaFrames: 1, motionEnter: 0.015, motionExit: 0.005,
   smoothWindow: 7, minConsecutive: 4, staticProb: 0.995, staticMargin: 0.5, staticHandScore: 0.8,
   earlyProb: 0.995, earlyMargin: 0.5, earlyConsecutive: 2, minHandScore: 0.7, cooldownMs: 2000,
-  staticOnsetMs: 0, staticOnsetMotion: 0.015,
 });
 
 export const DECISION_PRESET_NAMES = ['original', 'strict', 'normal', 'sensitive'] as const;
