@@ -59,8 +59,12 @@ const rendered = Array.from({ length: streams }, (_, i) => {
 });
 
 async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> {
-  const cacheFile = values.cache === undefined ? undefined : join(values.cache, `capture-${createHash('sha256')
-    .update(JSON.stringify([model.metadata.model_id, model.metadata.sha256, seedBase, streams, gate])).digest('hex').slice(0, 16)}.v8`);
+  // Named by what decides which windows are sent (the gate's numbers), not by every decision
+  // number, so a cache outlives settings added to the engine later.
+  const { presenceEnter, presenceExit, areaSingle, areaTotal, areaFrames } = { ...base, ...gate };
+  const key = [model.metadata.sha256, seedBase, streams, presenceEnter, presenceExit, areaSingle, areaTotal, areaFrames];
+  const cacheFile = values.cache === undefined ? undefined
+    : join(values.cache, `capture-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)}.v8`);
   if (cacheFile && existsSync(cacheFile)) {
     const captures = deserialize(readFileSync(cacheFile)) as StreamCapture[];
     process.stderr.write(`captures from ${cacheFile}\n`);
@@ -106,7 +110,8 @@ const ok = (r: BenchReport) => (r.idle.falsePer10h ?? 0) <= 1 && r.overall.wrong
 if (values.sort === 'false') rows.sort((a, b) => (a.r.idle.falsePer10h ?? 0) - (b.r.idle.falsePer10h ?? 0) || b.r.overall.exactRate - a.r.overall.exactRate);
 else rows.sort((a, b) => Number(ok(b.r)) - Number(ok(a.r)) || b.r.overall.exactRate - a.r.overall.exactRate);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-console.log(`tuning streams ${seedBase}..${seedBase + streams - 1}, ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${values.model}`);
+const first = rows[0]?.r;
+console.log(`tuning streams ${seedBase}..${seedBase + streams - 1} (${first?.overall.signs ?? 0} signs, ${(first?.idle.hours ?? 0).toFixed(1)} h of idle), ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${values.model}`);
 console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms | false events by label |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const { c, r } of rows.slice(0, Number(values.top))) {
