@@ -3,6 +3,11 @@
  * engine decides exactly as the benchmark's full run, temperature 1 changes nothing, and the
  * stream training labels follow the sign time a window holds.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_PATH, loadModel, type LoadedModel } from '@helen/model-runtime';
 import { CLASS_LABELS } from '@helen/schemas';
@@ -41,6 +46,29 @@ describe('capture and replay', () => {
     expect(softer[0]).toBeLessThan(0.7);
     expect(softer.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
+});
+
+describe('tune.ts --cache', () => {
+  it('keeps the capture, and the second run decides the same from it without the model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helen-tune-cache-'));
+    try {
+      const tune = fileURLToPath(new URL('../bench/stream/tune.ts', import.meta.url));
+      const run = () => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', tune, '--streams', '2', '--grid', 'diagnose', '--cache', dir], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r;
+      };
+      const first = run();
+      expect(readdirSync(dir)).toHaveLength(1);
+      expect(first.stderr).not.toContain('captures from');
+      const second = run();
+      expect(second.stderr).toContain('captures from');
+      expect(second.stdout).toBe(first.stdout);
+      expect(first.stdout).toMatch(/\| original \|/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('windowLabel', () => {
