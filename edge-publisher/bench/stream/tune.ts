@@ -51,11 +51,17 @@ const base: DecisionSettings = values['gate-preset'] === 'original' ? ORIGINAL_D
 const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinning: false });
 const labels = model.metadata.class_labels;
 
-interface Captured { scenario: Scenario; stream: RenderedStream; capture: StreamCapture }
+/**
+ * What scoring needs of a stream. The frames themselves are rendered again for each capture
+ * and dropped after it: holding 1,500 streams' frames took ~4 GB.
+ */
+type StreamFacts = Omit<RenderedStream, 'frames'> & { frameCount: number };
+interface Captured { scenario: Scenario; stream: StreamFacts; capture: StreamCapture }
 const streams = Number(values.streams), seedBase = Number(values['seed-base']);
-const rendered = Array.from({ length: streams }, (_, i) => {
-  const scenario = generateScenario(splitSeed('tuning', seedBase + i));
-  return { scenario, stream: renderScenario(scenario) };
+const scenarios = Array.from({ length: streams }, (_, i) => generateScenario(splitSeed('tuning', seedBase + i)));
+const rendered = scenarios.map((scenario) => {
+  const { frames, ...facts } = renderScenario(scenario);
+  return { scenario, stream: { ...facts, frameCount: frames.length } };
 });
 
 async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> {
@@ -82,7 +88,7 @@ async function captureFresh(gate: Partial<DecisionSettings>): Promise<Captured[]
   const started = performance.now();
   const out: Captured[] = [];
   for (const [i, r] of rendered.entries()) {
-    out.push({ ...r, capture: await captureStream(r.stream.frames, { model, gate, stride: 1 }) });
+    out.push({ ...r, capture: await captureStream(renderScenario(r.scenario).frames, { model, gate, stride: 1 }) });
     if ((i + 1) % 100 === 0) process.stderr.write(`captured ${i + 1}/${streams} streams, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
   return out;
@@ -94,7 +100,7 @@ function evaluate(captured: readonly Captured[], gate: Partial<DecisionSettings>
   for (const { scenario, stream, capture } of captured) {
     const events = replayDecisions(capture, labels, settings, c.temperature ?? Number(values.temperature));
     const score = scoreStream(stream.signs, events, stream, DEFAULT_TOLERANCE_MS, stream.empty);
-    totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frames.length, windows: capture.windowStats.length, durationMs: stream.end - stream.start });
+    totals.add(score, { idleOnly: scenario.kind === 'idle-only', frames: stream.frameCount, windows: capture.windowStats.length, durationMs: stream.end - stream.start });
   }
   return totals.report();
 }
