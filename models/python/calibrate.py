@@ -2,7 +2,8 @@
 
     /usr/bin/python3 models/python/calibrate.py CHECKPOINT --data DATASET --out CALIBRATED.pt [--threads 2]
 
-Fits one temperature T > 0 on the validation split's sign windows (minimum negative log-likelihood
+Fits one temperature T > 0 on the validation split's sign windows (and, for a model with the "no sign"
+output, its "no sign" windows as that output's class too) (minimum negative log-likelihood
 of softmax(logits / T)), then divides the final Linear layer's weight and bias by T, so the exported
 model's logits are already the calibrated ones: no runtime change, golden parity as before, and the
 edge's thresholds (0.95 averaged top probability, ...) mean what they say. Reports NLL and expected
@@ -71,15 +72,22 @@ def main(argv=None) -> int:
     with open(os.path.join(args.data, "meta.json")) as f:
         dmeta = json.load(f)
     X, y = load_split(args.data, "val", dmeta)
-    signs = y != OUTLIER
-    X, y = X[signs], y[signs]
+    no_sign = bool(meta.get("no_sign_output"))
+    if no_sign:
+        # "No sign" windows are the last output's class: calibrating that output too is what makes the
+        # signs' share of the probability (what the edge thresholds) honest on people who do not sign.
+        y = torch.where(y == OUTLIER, torch.full_like(y, cfg["num_classes"] - 1), y)
+    else:
+        signs = y != OUTLIER
+        X, y = X[signs], y[signs]
     T = dmeta["seq_len"]
     # One temperature for full and partial windows: fitted on both together.
     full, short = logits_of(model, X, T), logits_of(model, X, args.min_t)
     temperature = fit_temperature(torch.cat([full, short]), torch.cat([y, y]))
     nll = lambda lg, t: float(torch.nn.functional.cross_entropy(lg / t, y))  # noqa: E731
     report = {
-        "method": "temperature scaling on the val split's sign windows (T=seq_len and T=min_t), folded into the last Linear",
+        "method": ("temperature scaling on the val split's sign and 'no sign' windows" if no_sign else
+                   "temperature scaling on the val split's sign windows") + " (T=seq_len and T=min_t), folded into the last Linear",
         "dataset": repo_relative(args.data), "windows": int(len(y)), "temperature": round(temperature, 6),
         "nll_before": {"full": nll(full, 1), "short": nll(short, 1)},
         "nll_after": {"full": nll(full, temperature), "short": nll(short, temperature)},

@@ -6,7 +6,10 @@
 Writes, into --out-dir, only after every check passed:
   model.onnx     input `sequence` float32 [batch, time, feature_dim] (batch and time dynamic);
                  output `logits` float32 [batch, num_classes]: raw scores, apply softmax for probabilities
-                 (ONNX metadata_props `output.kind` = logits).
+                 (ONNX metadata_props `output.kind` = logits). A checkpoint with the "no sign" output
+                 (meta.no_sign_output, train.py --no-sign-class) exports `probabilities` instead: the softmax
+                 over all num_classes + 1 outputs, without the last, so the 22 sum to 1 - p(no sign)
+                 (`output.kind` = probabilities, metadata_props `no_sign_output` = true).
   metadata.json  valid against schemas/src/json/metadata.ts (labels through the original label table).
   golden.json    inputs and PyTorch's outputs for random and real windows (a short T included), so Node tests
                  check onnxruntime-node parity without Python.
@@ -45,6 +48,18 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 HELEN = os.path.join(REPO, "bin", "helen.mjs")
 TOLERANCE = 1e-4
 INPUT_NAME, OUTPUT_NAME = "sequence", "logits"
+PROBABILITIES_NAME = "probabilities"
+
+
+class SignProbabilities(torch.nn.Module):
+    """The exported graph of a model with the "no sign" output: softmax over every output, the last left out."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return torch.softmax(self.model(x), dim=1)[:, :-1]
 
 
 def f32_list(a: np.ndarray) -> list:
@@ -128,6 +143,11 @@ def export(args) -> int:
         print(f"export: warning: classes_numeric {unknown} are not in the label table; "
               f"labelled by their value, as the original client did", file=sys.stderr)
     seq_len, use_z, F, C = meta["seq_len"], meta["use_z"], cfg["input_dim"], cfg["num_classes"]
+    no_sign = bool(meta.get("no_sign_output"))
+    if no_sign:
+        # The graph returns the signs only: metadata's num_classes is theirs, the architecture keeps C + 1.
+        model, C = SignProbabilities(model).eval(), C - 1
+    output_name, output_kind = (PROBABILITIES_NAME, "probabilities") if no_sign else (OUTPUT_NAME, "logits")
     out_dir = os.path.abspath(args.out_dir)
     os.makedirs(os.path.dirname(out_dir), exist_ok=True)
     work = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(out_dir))
@@ -135,8 +155,8 @@ def export(args) -> int:
         onnx_path = os.path.join(work, "model.onnx")
         torch.onnx.export(
             model, torch.zeros(1, seq_len, F), onnx_path, opset_version=args.opset,
-            input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
-            dynamic_axes={INPUT_NAME: {0: "batch", 1: "time"}, OUTPUT_NAME: {0: "batch"}},
+            input_names=[INPUT_NAME], output_names=[output_name],
+            dynamic_axes={INPUT_NAME: {0: "batch", 1: "time"}, output_name: {0: "batch"}},
             do_constant_folding=True,
         )
         graph = onnx.load(onnx_path)
@@ -144,8 +164,11 @@ def export(args) -> int:
         if "GRU" not in ops:
             print(f"export: the graph does not use the ONNX GRU op (ops: {ops})", file=sys.stderr)
             return 1
-        for key, value in {"output.kind": "logits", "class_labels": json.dumps(labels),
-                           "seq_len": str(seq_len), "use_z": str(use_z).lower()}.items():
+        props = {"output.kind": output_kind, "class_labels": json.dumps(labels),
+                 "seq_len": str(seq_len), "use_z": str(use_z).lower()}
+        if no_sign:
+            props["no_sign_output"] = "true"
+        for key, value in props.items():
             prop = graph.metadata_props.add()
             prop.key, prop.value = key, value
         graph.producer_name = "helen models/python/export.py"
@@ -161,9 +184,10 @@ def export(args) -> int:
             "name": args.name, "model_id": model_id, "sha256": sha,
             "seq_len": seq_len, "use_z": use_z, "feature_dim": F, "num_classes": C, "class_labels": labels,
             "input": {"name": INPUT_NAME, "shape": ["batch", "time", F], "dtype": "float32"},
-            "output": {"name": OUTPUT_NAME, "kind": "logits", "shape": ["batch", C], "dtype": "float32",
-                       "note": "raw scores; softmax gives the probabilities"},
-            "architecture": {"type": "BiGRUClassifier", **cfg},
+            "output": {"name": output_name, "kind": output_kind, "shape": ["batch", C], "dtype": "float32",
+                       "note": ("the 22 signs' probabilities from a softmax that also has a 'no sign' output, left out: "
+                                "they sum to 1 - p(no sign)") if no_sign else "raw scores; softmax gives the probabilities"},
+            "architecture": {"type": "BiGRUClassifier", **cfg, "no_sign_output": no_sign},
             "opset": args.opset,
             "provenance": {
                 "checkpoint": os.path.basename(args.checkpoint),
@@ -177,7 +201,7 @@ def export(args) -> int:
                 "exporter": "models/python/export.py", "torch": torch.__version__, "onnx": onnx.__version__,
             },
         }
-        golden = {"model_id": model_id, "sha256": sha, "input": INPUT_NAME, "output": OUTPUT_NAME,
+        golden = {"model_id": model_id, "sha256": sha, "input": INPUT_NAME, "output": output_name,
                   "tolerance": TOLERANCE, "reference": f"PyTorch {torch.__version__}", "cases": cases}
         with open(os.path.join(work, "metadata.json"), "w") as f:
             json.dump(metadata, f, indent=2)

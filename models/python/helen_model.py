@@ -124,9 +124,14 @@ def validate_checkpoint(ckpt: Any) -> Tuple[Dict[str, Any], Dict[str, Any], Dict
     classes = _plain_list(meta["classes_numeric"])
     if not isinstance(classes, (list, tuple)) or len(classes) == 0:
         raise CheckpointError(f"meta.classes_numeric: expected a non-empty list, got {meta['classes_numeric']!r}")
-    if len(classes) != cfg["num_classes"]:
+    no_sign = meta.get("no_sign_output", False)
+    if not isinstance(no_sign, bool):
+        raise CheckpointError(f"meta.no_sign_output: expected true/false, got {no_sign!r}")
+    # A "no sign" output (train.py --no-sign-class) is the last one and has no class id.
+    if len(classes) != cfg["num_classes"] - int(no_sign):
+        extra = " with one 'no sign' output (meta.no_sign_output)" if no_sign else ""
         raise CheckpointError(
-            f"meta.classes_numeric: has {len(classes)} entries but config.num_classes is {cfg['num_classes']}")
+            f"meta.classes_numeric: has {len(classes)} entries but config.num_classes is {cfg['num_classes']}{extra}")
     if len(set(map(str, classes))) != len(classes):
         raise CheckpointError("meta.classes_numeric: has duplicate entries")
     expected_dim = features_for(meta["use_z"])

@@ -135,8 +135,15 @@ def load_onnx_model(path: str) -> Tuple[BiGRUClassifier, Dict[str, Any]]:
     return model, cfg
 
 
-def check_golden(model: torch.nn.Module, golden_path: str) -> List[Tuple[str, float]]:
-    """(case name, max abs diff) of the model's outputs against every golden.json case."""
+def onnx_has_no_sign_output(path: str) -> bool:
+    """Whether the exported model has the "no sign" output (export.py's metadata_props `no_sign_output`): its
+    Gemm then has one row more than the labels, and the graph returns the signs' softmax probabilities."""
+    return any(p.key == "no_sign_output" and p.value == "true" for p in onnx.load(path).metadata_props)
+
+
+def check_golden(model: torch.nn.Module, golden_path: str, no_sign: bool = False) -> List[Tuple[str, float]]:
+    """(case name, max abs diff) of the model's outputs against every golden.json case; with `no_sign`, of
+    what the exported graph returns (the signs' probabilities, see train.sign_probabilities)."""
     with open(golden_path) as f:
         golden = json.load(f)
     out = []
@@ -144,6 +151,7 @@ def check_golden(model: torch.nn.Module, golden_path: str) -> List[Tuple[str, fl
     with torch.no_grad():
         for case in golden["cases"]:
             x = torch.tensor(case["input"], dtype=torch.float32).reshape(case["shape"])
-            y = model(x).reshape(-1).numpy()
+            logits = model(x)
+            y = (torch.softmax(logits, dim=1)[:, :-1] if no_sign else logits).reshape(-1).numpy()
             out.append((case["name"], float(np.abs(y - np.asarray(case["expected"], dtype=np.float32)).max())))
     return out

@@ -207,6 +207,92 @@ class OutlierLoss(unittest.TestCase):
         self.assertEqual((acc, top), (0.75, None))
 
 
+class NoSignOutput(unittest.TestCase):
+    """--no-sign-class: a 23rd output trained on "no sign" windows; the export returns only the signs."""
+
+    def test_no_sign_windows_train_towards_the_last_output(self):
+        torch.manual_seed(1)
+        logits = torch.randn(4, 23)
+        y = torch.tensor([3, -1, 21, -1])
+        ce = torch.nn.CrossEntropyLoss()
+        got = train.combined_loss(logits, y, ce, 2.0, no_sign=True)
+        want = ce(logits[[0, 2]], y[[0, 2]]) + 2.0 * ce(logits[[1, 3]], torch.tensor([22, 22]))
+        self.assertTrue(torch.allclose(got, want))
+
+    def test_growing_the_head_keeps_the_signs_ranking_and_adds_one_output(self):
+        torch.manual_seed(2)
+        model = BiGRUClassifier(84, 8, 1, 22).eval()
+        x = torch.rand(3, 30, 84)
+        with torch.no_grad():
+            before = model(x)
+            train.add_no_sign_output(model)
+            after = model(x)
+        self.assertEqual(tuple(after.shape), (3, 23))
+        self.assertTrue(torch.allclose(after[:, :22], before, atol=1e-6))
+        self.assertTrue(torch.equal(after[:, :22].argmax(1), before.argmax(1)))
+
+    def test_evaluate_reports_the_signs_share_for_no_sign_windows(self):
+        class Fixed(torch.nn.Module):
+            def forward(self, x):
+                out = torch.zeros(x.shape[0], 23)
+                out[:, 22] = 100.0  # everything looks like no sign
+                return out
+        acc, top = train.evaluate(Fixed(), torch.zeros(2, 30, 84), torch.tensor([4, -1]), 30, no_sign=True)
+        self.assertEqual(acc, 0.0)
+        self.assertLess(top, 1e-6)
+
+    def test_a_checkpoint_with_the_output_validates_and_a_wrong_count_is_named(self):
+        torch.manual_seed(0)
+        cfg = {"input_dim": 84, "hidden_dim": 8, "num_layers": 1, "num_classes": 23, "dropout": 0.1, "bidirectional": True}
+        good = {"config": cfg, "meta": {"seq_len": 30, "use_z": False, "classes_numeric": list(range(22)),
+                                        "no_sign_output": True}, "model_state": BiGRUClassifier(**cfg).state_dict()}
+        validate_checkpoint(good)
+        with self.assertRaisesRegex(CheckpointError, "no sign"):
+            validate_checkpoint({**good, "meta": {**good["meta"], "classes_numeric": list(range(23))}})
+        with self.assertRaisesRegex(CheckpointError, "meta.no_sign_output"):
+            validate_checkpoint({**good, "meta": {**good["meta"], "no_sign_output": "yes"}})
+
+    def test_export_returns_the_signs_probabilities_and_init_onnx_reads_them_back(self):
+        torch.manual_seed(4)
+        cfg = {"input_dim": 84, "hidden_dim": 8, "num_layers": 2, "num_classes": 23, "dropout": 0.1, "bidirectional": True}
+        model = BiGRUClassifier(**cfg)
+        with torch.no_grad():
+            model.head[-1].bias[22] = 2.0  # "no sign" holds a visible share
+        ckpt = {"config": cfg, "meta": {"seq_len": 30, "use_z": False, "classes_numeric": list(range(22)),
+                                        "no_sign_output": True}, "model_state": model.state_dict()}
+        with tempfile.TemporaryDirectory() as tmp:
+            path, out = os.path.join(tmp, "ns.pt"), os.path.join(tmp, "out")
+            torch.save(ckpt, path)
+            code, err = run_export([path, "--out-dir", out, "--name", "tiny-ns"])
+            self.assertEqual(code, 0, err)
+            g = onnx.load(os.path.join(out, "model.onnx"))
+            props = {p.key: p.value for p in g.metadata_props}
+            self.assertEqual((g.graph.output[0].name, props["output.kind"], props["no_sign_output"]),
+                             ("probabilities", "probabilities", "true"))
+            with open(os.path.join(out, "metadata.json")) as f:
+                meta = json.load(f)
+            self.assertEqual((meta["num_classes"], len(meta["class_labels"]), meta["architecture"]["num_classes"]), (22, 22, 23))
+            self.assertEqual(meta["output"]["kind"], "probabilities")
+            with open(os.path.join(out, "golden.json")) as f:
+                case = json.load(f)["cases"][0]
+            x = torch.tensor(case["input"], dtype=torch.float32).reshape(case["shape"])
+            model.eval()
+            with torch.no_grad():
+                want = torch.softmax(model(x), dim=1)[:, :22]
+            got = torch.tensor(case["expected"]).reshape(want.shape)
+            self.assertLess(float((got - want).abs().max()), 1e-6)
+            self.assertTrue(bool((got.sum(1) < 0.99).all()), "the signs leave room for 'no sign'")
+            # Fine-tuning starts again from the export: 23 outputs, golden parity through the same softmax.
+            args = train.argparse.Namespace(init=None, init_onnx=os.path.join(out, "model.onnx"))
+            with contextlib.redirect_stdout(io.StringIO()):
+                back, back_cfg, previous = train.initial_model(args, {**cfg, "num_classes": 22}, True)
+            self.assertEqual(back_cfg["num_classes"], 23)
+            self.assertLessEqual(previous["golden_max_abs_diff"], 1e-4)
+            with self.assertRaisesRegex(SystemExit, "no-sign-class"):
+                with contextlib.redirect_stdout(io.StringIO()):
+                    train.initial_model(args, {**cfg, "num_classes": 22}, False)
+
+
 class GoldenLabels(unittest.TestCase):
     def test_no_sign_windows_are_labelled_by_their_recording_not_class_minus_one(self):
         with tempfile.TemporaryDirectory() as ds:

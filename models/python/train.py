@@ -16,6 +16,12 @@ windows the loss is the cross-entropy to the uniform distribution, mean over cla
 term a mean over its own windows in the batch). Accuracy ignores them; validation reports their
 mean top probability instead (lower is better: the edge's thresholds then do not fire on them).
 
+A "no sign" output (--no-sign-class): instead of a uniform target, the model gets a 23rd output and
+"no sign" windows are trained towards it with plain cross-entropy (weighted by --outlier-weight).
+The exported graph ends in a softmax over all 23 and returns only the 22 signs' probabilities, which
+then sum to 1 - p(no sign): the contract's 22 outputs stay, and a window that looks like no sign
+has a low top probability, so the edge's thresholds do not fire on it (export.py, meta.no_sign_output).
+
 Fine-tuning: --init continues from a checkpoint; --init-onnx from an exported model.onnx (the committed model
 ships without its checkpoint; onnx_weights.py maps the ONNX initializers back and the golden.json beside the file
 must be reproduced within 1e-4). --keep-init-if-better keeps the starting weights unless an epoch validates better
@@ -67,20 +73,44 @@ def outlier_loss(logits: torch.Tensor) -> torch.Tensor:
     return -torch.log_softmax(logits, dim=1).mean(dim=1)
 
 
-def combined_loss(logits: torch.Tensor, y: torch.Tensor, loss_fn, outlier_weight: float) -> torch.Tensor:
-    """Sign windows: loss_fn (cross-entropy); y == -1 windows: outlier_weight x outlier_loss (each a mean)."""
+def combined_loss(logits: torch.Tensor, y: torch.Tensor, loss_fn, outlier_weight: float, no_sign: bool = False) -> torch.Tensor:
+    """Sign windows: loss_fn (cross-entropy); y == -1 windows: outlier_weight x (outlier_loss, or with a
+    "no sign" output the cross-entropy to that last output), each term a mean over its own windows."""
     out = y == OUTLIER
     loss = logits.new_zeros(())
     if bool((~out).any()):
         loss = loss + loss_fn(logits[~out], y[~out])
     if bool(out.any()) and outlier_weight > 0:
-        loss = loss + outlier_weight * outlier_loss(logits[out]).mean()
+        if no_sign:
+            target = torch.full((int(out.sum()),), logits.shape[1] - 1, dtype=torch.long)
+            loss = loss + outlier_weight * nn.functional.cross_entropy(logits[out], target)
+        else:
+            loss = loss + outlier_weight * outlier_loss(logits[out]).mean()
     return loss
 
 
+def sign_probabilities(logits: torch.Tensor, no_sign: bool) -> torch.Tensor:
+    """What the exported model returns: softmax over every output, without the "no sign" one when present."""
+    p = torch.softmax(logits, dim=1)
+    return p[:, :-1] if no_sign else p
+
+
+def add_no_sign_output(model: nn.Module) -> None:
+    """Grows the last Linear by one output, the "no sign" class, keeping the 22 signs' weights: its weights
+    start at zero and its bias at the mean of the others, so fine-tuning starts from the same sign ranking."""
+    old = model.head[-1]
+    new = nn.Linear(old.in_features, old.out_features + 1)
+    with torch.no_grad():
+        new.weight[:-1] = old.weight
+        new.bias[:-1] = old.bias
+        new.weight[-1].zero_()
+        new.bias[-1] = old.bias.mean()
+    model.head[-1] = new
+
+
 @torch.no_grad()
-def evaluate(model, X, y, t: int, batch: int = 512):
-    """(accuracy over sign windows, mean top probability over y == -1 windows or None)."""
+def evaluate(model, X, y, t: int, batch: int = 512, no_sign: bool = False):
+    """(accuracy over sign windows, mean top sign probability over y == -1 windows or None)."""
     model.eval()
     correct, signs, top_sum, outliers = 0, 0, 0.0, 0
     for i in range(0, len(y), batch):
@@ -90,7 +120,7 @@ def evaluate(model, X, y, t: int, batch: int = 512):
         correct += int((logits.argmax(1) == yy)[~out].sum())
         signs += int((~out).sum())
         if bool(out.any()):
-            top_sum += float(torch.softmax(logits[out], dim=1).max(dim=1).values.sum())
+            top_sum += float(sign_probabilities(logits[out], no_sign).max(dim=1).values.sum())
             outliers += int(out.sum())
     return correct / max(1, signs), (top_sum / outliers if outliers else None)
 
@@ -102,9 +132,10 @@ def accuracy(model, X, y, t: int, batch: int = 512) -> float:
 GOLDEN_TOLERANCE = 1e-4
 
 
-def init_from_onnx(model: nn.Module, cfg: dict, path: str) -> dict:
+def init_from_onnx(model: nn.Module, cfg: dict, path: str, no_sign: bool = False) -> dict:
     """Loads an exported model's weights into `model` (same config), checks them against the golden.json beside
-    the file, and returns what the checkpoint records under meta.train.previous."""
+    the file, and returns what the checkpoint records under meta.train.previous. `no_sign`: the exported
+    model has the "no sign" output (its golden outputs are then the 22 signs' probabilities)."""
     from onnx_weights import OnnxWeightsError, check_golden, read_onnx_weights  # onnx is only needed here
     try:
         onnx_cfg, state = read_onnx_weights(path)
@@ -122,7 +153,7 @@ def init_from_onnx(model: nn.Module, cfg: dict, path: str) -> dict:
             metadata = json.load(f)
     worst = None
     if os.path.exists(golden_path):
-        diffs = check_golden(model, golden_path)
+        diffs = check_golden(model, golden_path, no_sign)
         worst = max(d for _, d in diffs)
         if worst > GOLDEN_TOLERANCE:
             bad = [name for name, d in diffs if d > GOLDEN_TOLERANCE]
@@ -134,6 +165,35 @@ def init_from_onnx(model: nn.Module, cfg: dict, path: str) -> dict:
     provenance = metadata.get("provenance") if isinstance(metadata.get("provenance"), dict) else {}
     return {"init_onnx": repo_relative(path), "model_id": metadata.get("model_id"), "golden_max_abs_diff": worst,
             "training": provenance.get("training")}
+
+
+def initial_model(args, base_cfg: dict, no_sign: bool):
+    """(model, its config, meta.train.previous): fresh, or from --init / --init-onnx. A starting model without
+    the "no sign" output gets one when --no-sign-class asks for it; one that has it keeps it."""
+    from onnx_weights import onnx_has_no_sign_output  # onnx is only needed here
+    sign_cfg, full_cfg = base_cfg, {**base_cfg, "num_classes": base_cfg["num_classes"] + 1}
+    if args.init:
+        init = torch.load(args.init, map_location="cpu")
+        init_no_sign = bool(init.get("meta", {}).get("no_sign_output"))
+        cfg = full_cfg if init_no_sign else sign_cfg
+        if init.get("config") != cfg:
+            raise SystemExit(f"--init {args.init}: config {init.get('config')} differs from {cfg}")
+        model = BiGRUClassifier(**cfg)
+        model.load_state_dict(init["model_state"])
+        previous = init.get("meta", {}).get("train")
+    elif args.init_onnx:
+        init_no_sign = onnx_has_no_sign_output(args.init_onnx)
+        cfg = full_cfg if init_no_sign else sign_cfg
+        model = BiGRUClassifier(**cfg)
+        previous = init_from_onnx(model, cfg, args.init_onnx, init_no_sign)
+    else:
+        init_no_sign, previous = no_sign, None
+        model = BiGRUClassifier(**(full_cfg if no_sign else sign_cfg))
+    if init_no_sign and not no_sign:
+        raise SystemExit("the starting model has a 'no sign' output: train it further with --no-sign-class")
+    if no_sign and not init_no_sign:
+        add_no_sign_output(model)
+    return model, (full_cfg if no_sign else sign_cfg), previous
 
 
 def main(argv=None) -> int:
@@ -153,6 +213,9 @@ def main(argv=None) -> int:
                         "1 - s + s/classes (0.952 for 0.05 and 22 classes), so a fully trained model cannot be more sure")
     p.add_argument("--outlier-weight", type=float, default=0.5,
                    help="weight of the uniform-target loss on 'no sign' windows (target -1), if the dataset has any")
+    p.add_argument("--no-sign-class", action="store_true",
+                   help="train 'no sign' windows towards a 23rd output instead of the uniform distribution; "
+                        "the export returns the 22 signs' share of a softmax over all 23 (needs outlier windows)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--init", default=None, help="start from this checkpoint's weights (same config) to train further")
@@ -180,18 +243,12 @@ def main(argv=None) -> int:
     Xva, yva = load_split(args.data, "val", meta)
     min_t = max(1, min(args.min_t, T))
 
-    cfg = {"input_dim": F, "hidden_dim": args.hidden, "num_layers": args.layers, "num_classes": C,
-           "dropout": args.dropout, "bidirectional": not args.unidirectional}
-    model = BiGRUClassifier(**cfg)
-    previous = None
-    if args.init:
-        init = torch.load(args.init, map_location="cpu")
-        if init.get("config") != cfg:
-            raise SystemExit(f"--init {args.init}: config {init.get('config')} differs from {cfg}")
-        model.load_state_dict(init["model_state"])
-        previous = init.get("meta", {}).get("train")
-    if args.init_onnx:
-        previous = init_from_onnx(model, cfg, args.init_onnx)
+    no_sign = args.no_sign_class
+    if no_sign and OUTLIER not in set(ytr.tolist()):
+        p.error(f"--no-sign-class: {args.data} has no 'no sign' windows (target -1) to train that output on")
+    base_cfg = {"input_dim": F, "hidden_dim": args.hidden, "num_layers": args.layers, "num_classes": C,
+                "dropout": args.dropout, "bidirectional": not args.unidirectional}
+    model, cfg, previous = initial_model(args, base_cfg, no_sign)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = (len(ytr) + args.batch - 1) // args.batch
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
@@ -201,7 +258,7 @@ def main(argv=None) -> int:
     best, best_state, history = -1.0, None, []
     best_epoch = None
     if args.keep_init_if_better and (args.init or args.init_onnx):
-        (acc_full, _), (acc_short, _) = evaluate(model, Xva, yva, T), evaluate(model, Xva, yva, min_t)
+        (acc_full, _), (acc_short, _) = evaluate(model, Xva, yva, T, no_sign=no_sign), evaluate(model, Xva, yva, min_t, no_sign=no_sign)
         best, best_epoch = (acc_full + acc_short) / 2, 0
         best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         print(f"starting weights: val@T={T} {acc_full:.4f} val@T={min_t} {acc_short:.4f} "
@@ -215,14 +272,14 @@ def main(argv=None) -> int:
             idx = order[i:i + args.batch]
             t = T if rng.random() < 0.5 else int(rng.integers(min_t, T + 1))
             logits = model(Xtr[idx, -t:, :])
-            loss = combined_loss(logits, ytr[idx], loss_fn, args.outlier_weight)
+            loss = combined_loss(logits, ytr[idx], loss_fn, args.outlier_weight, no_sign)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
             total += float(loss) * len(idx)
-        (acc_full, top_full), (acc_short, top_short) = evaluate(model, Xva, yva, T), evaluate(model, Xva, yva, min_t)
+        (acc_full, top_full), (acc_short, top_short) = evaluate(model, Xva, yva, T, no_sign=no_sign), evaluate(model, Xva, yva, min_t, no_sign=no_sign)
         elapsed = time.time() - t0
         entry = {"epoch": epoch + 1, "loss": total / len(ytr), "val_acc_full": acc_full,
                  "val_acc_short": acc_short, "elapsed_s": round(elapsed, 1)}
@@ -249,6 +306,8 @@ def main(argv=None) -> int:
             "classes_numeric": list(range(C)),
             "class_labels": labels,
             "feature_dim": F,
+            # The last output is "no sign" (not a class): export.py returns only the 22 signs' probabilities.
+            "no_sign_output": no_sign,
             "train": {
                 "dataset": repo_relative(args.data), "dataset_source": meta.get("source"),
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
