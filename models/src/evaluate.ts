@@ -7,7 +7,10 @@ import { prepareModelInput, windowsFromFrames } from '@helen/features';
 import { readDataset } from './dataset/build';
 import type { Split } from './dataset/split';
 import { generateRecording, mixSeed } from '@helen/synthetic-signer';
-import { argmax, createSession, runBatch } from '@helen/model-runtime';
+import { argmax, createSession, loadModelMetadata, runBatch } from '@helen/model-runtime';
+
+/** Column of the confusion counts for a window a "no sign" model gave mostly to "no sign". */
+export const NO_SIGN = 'no sign';
 
 export interface Evaluation {
   windows: number;
@@ -15,13 +18,13 @@ export interface Evaluation {
   time: number;
   accuracy: number;
   perClass: { label: string; windows: number; correct: number; accuracy: number }[];
-  /** Off-diagonal confusion counts, largest first. */
+  /** Off-diagonal confusion counts, largest first (`predicted` is NO_SIGN for a sign the model called no sign). */
   confusions: { expected: string; predicted: string; count: number }[];
   elapsedMs: number;
   batch: number;
   /**
    * "No sign" windows (target -1, e.g. idle recordings): left out of `windows`/`accuracy`; their
-   * mean top softmax probability and how many reach 0.995 (the edge's static threshold) instead.
+   * mean top sign probability and how many reach 0.995 (the edge's static threshold) instead.
    */
   outliers?: { windows: number; meanTopP: number; atLeast995: number };
 }
@@ -31,9 +34,12 @@ export interface Windows { X: Float32Array; y: Int32Array; count: number; seqLen
 /** Classifies windows (optionally cut to their last `time` frames) and tallies the results. */
 export async function evaluateWindows(onnxPath: string, w: Windows, labels: readonly string[], time = w.seqLen, batch = 256): Promise<Evaluation> {
   if (time < 1 || time > w.seqLen) throw new Error(`time must be 1..${w.seqLen} (got ${time})`);
+  // A model with the "no sign" output returns the signs' probabilities (they sum to 1 - p(no sign));
+  // one without it returns logits.
+  const isLogits = (await loadModelMetadata(onnxPath)).output.kind === 'logits';
   const session = await createSession(onnxPath);
   const C = labels.length;
-  const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  const matrix = Array.from({ length: C }, () => new Array<number>(C + 1).fill(0));
   let outlierWindows = 0;
   let outlierTopSum = 0;
   let outlierAt995 = 0;
@@ -49,15 +55,16 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
       }
       const out = await runBatch(session, data, n, time, F);
       for (let i = 0; i < n; i++) {
+        const top = isLogits ? topProbability(out, i * C, C) : largest(out, i * C, C);
         if ((w.y[start + i] as number) < 0) {
-          const top = topProbability(out, i * C, C);
           outlierWindows++;
           outlierTopSum += top;
           if (top >= 0.995) outlierAt995++;
           continue;
         }
         const row = matrix[w.y[start + i] as number];
-        const predicted = argmax(out, i * C, C);
+        const noSign = isLogits ? 0 : 1 - sum(out, i * C, C);
+        const predicted = noSign > top ? C : argmax(out, i * C, C);
         if (row) row[predicted] = (row[predicted] ?? 0) + 1;
       }
     }
@@ -72,7 +79,7 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
   });
   const correct = perClass.reduce((a, p) => a + p.correct, 0);
   const confusions = matrix
-    .flatMap((row, e) => row.map((count, p) => ({ expected: labels[e] ?? String(e), predicted: labels[p] ?? String(p), count, diag: e === p })))
+    .flatMap((row, e) => row.map((count, p) => ({ expected: labels[e] ?? String(e), predicted: p === C ? NO_SIGN : (labels[p] ?? String(p)), count, diag: e === p })))
     .filter((c) => !c.diag && c.count > 0)
     .map(({ expected, predicted, count }) => ({ expected, predicted, count }))
     .sort((a, b) => b.count - a.count);
@@ -81,6 +88,18 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
     windows: signs, time, batch, accuracy: signs ? correct / signs : NaN, perClass, confusions, elapsedMs: performance.now() - t0,
     ...(outlierWindows > 0 ? { outliers: { windows: outlierWindows, meanTopP: outlierTopSum / outlierWindows, atLeast995: outlierAt995 } } : {}),
   };
+}
+
+function largest(values: ArrayLike<number>, offset: number, C: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, values[offset + c] as number);
+  return max;
+}
+
+function sum(values: ArrayLike<number>, offset: number, C: number): number {
+  let total = 0;
+  for (let c = 0; c < C; c++) total += values[offset + c] as number;
+  return total;
 }
 
 /** Largest softmax probability of one row of logits. */

@@ -113,6 +113,18 @@ describe('dataset builder', () => {
     expect(splits.train.X.length).toBe(splits.train.count * 30 * 126);
   });
 
+  it('reads a dataset without recording ids (a stream dataset) with every window in no recording', async () => {
+    const copy = join(dir, 'ds-streamlike');
+    await mkdir(copy, { recursive: true });
+    for (const name of ['meta.json', ...SPLITS.flatMap((s) => [`X_${s}.f32`, `y_${s}.i32`])]) await writeFile(join(copy, name), await readFile(join(outDir, name)));
+    const { splits } = await readDataset(copy);
+    const original = await readDataset(outDir);
+    for (const s of SPLITS) {
+      expect(splits[s].y).toEqual(original.splits[s].y);
+      expect(splits[s].recording).toEqual(new Int32Array(splits[s].count).fill(-1));
+    }
+  });
+
   it('lays out the class folder of a set as <out>/<label>/*.jsonl', async () => {
     await mkdir(join(dir, 'empty'), { recursive: true });
     await expect(buildDataset({ inDir: join(dir, 'empty'), outDir: join(dir, 'empty-out') })).rejects.toThrow(/no \.jsonl recordings/);

@@ -93,4 +93,26 @@ function dwell(): Candidate[] {
   return out;
 }
 
-export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell };
+/**
+ * For a model with the "no sign" output: its 22 probabilities leave p(no sign) out, so a sign
+ * that looks a little like a resting hand reaches a lower top probability than before; lower
+ * entry numbers may catch it again without letting idle hands in.
+ */
+function nosign(): Candidate[] {
+  const out: Candidate[] = [];
+  for (const probEnter of [0.8, 0.9, 0.95]) {
+    for (const marginEnter of [0.2, 0.4]) {
+      for (const staticProb of [0.95, 0.98, 0.995]) {
+        for (const [smoothWindow, minConsecutive] of [[3, 2], [5, 3], [7, 4]] as const) {
+          out.push({
+            name: `p${probEnter} m${marginEnter} sp${staticProb} s${smoothWindow}/${minConsecutive}`,
+            settings: { probEnter, probExit: Math.min(0.75, probEnter), marginEnter, marginExit: Math.min(0.18, marginEnter), staticProb, smoothWindow, minConsecutive },
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell, nosign };

@@ -6,6 +6,7 @@
  *   y_<split>.i32                   int32 little-endian class index per window
  *   r_<split>.i32                   int32 recording index per window (into meta.recordings)
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -189,7 +190,9 @@ export async function readDataset(dir: string): Promise<{ meta: DatasetMeta; spl
   for (const s of SPLITS) {
     const X = await load(`X_${s}.f32`, (b) => new Float32Array(b));
     const y = await load(`y_${s}.i32`, (b) => new Int32Array(b));
-    const recording = await load(`r_${s}.i32`, (b) => new Int32Array(b));
+    // Stream datasets (edge-publisher/bench/stream/dataset.ts) come from streams, not recordings,
+    // and write no r_*.i32: their windows belong to no recording (-1).
+    const recording = existsSync(join(dir, `r_${s}.i32`)) ? await load(`r_${s}.i32`, (b) => new Int32Array(b)) : new Int32Array(y.length).fill(-1);
     if (X.length !== y.length * meta.seq_len * meta.feature_dim) throw new Error(`${dir}/X_${s}.f32: size does not match y_${s}.i32 and meta.json`);
     out[s] = { X, y, recording, count: y.length };
   }
