@@ -46,6 +46,19 @@ describe('capture and replay', () => {
     expect(softer[0]).toBeLessThan(0.7);
     expect(softer.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
+
+  it('keeps the share a "no sign" output took: T = 1 is the model\'s own numbers, T > 1 softens with it', () => {
+    // The signs' probabilities of a model with the "no sign" output: 0.3 left to no sign.
+    const logp = Float32Array.from([Math.log(0.5), Math.log(0.15), Math.log(0.05)]);
+    const same = calibrated(logp, 1);
+    expect(Array.from(same).map((v) => Number(v.toFixed(6)))).toEqual([0.5, 0.15, 0.05]);
+    const softer = calibrated(logp, 2);
+    const noSign = Math.sqrt(0.3);
+    const z = Math.sqrt(0.5) + Math.sqrt(0.15) + Math.sqrt(0.05) + noSign;
+    // logp is float32, as captured: 6 digits.
+    expect(softer[0]).toBeCloseTo(Math.sqrt(0.5) / z, 6);
+    expect(1 - softer.reduce((a, b) => a + b, 0)).toBeCloseTo(noSign / z, 6);
+  });
 });
 
 describe('tune.ts --cache', () => {

@@ -55,12 +55,22 @@ async function scoreLog(model: LoadedModel, windows: readonly FeatureSequence[])
   return (await scoreWindows(model, windows)).map((p) => Float32Array.from(p, (v) => Math.log(Math.max(v, 1e-30))));
 }
 
-/** Softmax of logProbs / temperature. */
+/**
+ * Softmax of logProbs / temperature. A model with the "no sign" output returns the signs' share
+ * only (they sum to 1 - p(no sign)): that missing mass takes part in the softmax as one more
+ * class and is left out again, so T = 1 gives back exactly what the model said (renormalising
+ * the signs alone would hand p(no sign) to them and undo that output).
+ */
 export function calibrated(logProbs: Float32Array, temperature: number): Float64Array {
-  const out = new Float64Array(logProbs.length);
-  let max = -Infinity;
+  let total = 0;
+  for (const v of logProbs) total += Math.exp(v);
+  // Below 1e-5 the gap is float32 rounding of a model without that output (22 values, ~1e-6).
+  const noSign = 1 - total;
+  const logNoSign = noSign > 1e-5 ? Math.log(noSign) : -Infinity;
+  let max = logNoSign / temperature;
   for (const v of logProbs) max = Math.max(max, v / temperature);
-  let sum = 0;
+  const out = new Float64Array(logProbs.length);
+  let sum = Math.exp(logNoSign / temperature - max);
   logProbs.forEach((v, i) => { out[i] = Math.exp(v / temperature - max); sum += out[i] as number; });
   for (let i = 0; i < out.length; i++) (out[i] as number) /= sum;
   return out;
