@@ -28,7 +28,7 @@ from flask import Flask, jsonify, request
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "models" / "python"))
 
-from onnx_weights import load_onnx_model  # noqa: E402  (needs models/python on sys.path)
+from onnx_weights import load_onnx_model, onnx_has_no_sign_output  # noqa: E402  (needs models/python on sys.path)
 
 MODEL_PATH = Path(os.environ.get("HELEN_BASELINE_MODEL") or REPO_ROOT / "models" / "helen-bigru" / "model.onnx")
 
@@ -57,11 +57,13 @@ def _load() -> Dict[str, Any]:
     torch.set_num_threads(TORCH_THREADS)
     model, cfg = load_onnx_model(str(MODEL_PATH))
     model.eval()
+    # A model with the "no sign" output has one output more than its labels (export.py).
+    no_sign = onnx_has_no_sign_output(str(MODEL_PATH))
     with open(MODEL_PATH.parent / "metadata.json") as f:
         meta = json.load(f)
-    if meta["feature_dim"] != cfg["input_dim"] or meta["num_classes"] != cfg["num_classes"]:
+    if meta["feature_dim"] != cfg["input_dim"] or meta["num_classes"] != cfg["num_classes"] - int(no_sign):
         raise ValueError(f"{MODEL_PATH}: metadata.json does not match the ONNX weights")
-    return {"model": model, "meta": meta}
+    return {"model": model, "meta": meta, "no_sign": no_sign}
 
 
 _STATE = _load()
@@ -70,12 +72,20 @@ META: Dict[str, Any] = _STATE["meta"]
 SEQ_LEN: int = int(META["seq_len"])
 FEATURE_DIM: int = int(META["feature_dim"])
 LABELS: List[str] = list(META["class_labels"])
+NO_SIGN: bool = _STATE["no_sign"]
 
 
-def infer_logits(x: np.ndarray) -> np.ndarray:
-    """The model function: float32 [batch, T, F] -> logits [batch, classes]."""
+def infer_scores(x: np.ndarray) -> np.ndarray:
+    """What the exported graph returns for float32 [batch, T, F]: logits [batch, classes], or for a
+    model with the "no sign" output the 22 signs' probabilities (softmax over all, the last left out)."""
     with torch.inference_mode():
-        return MODEL(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))).numpy()
+        logits = MODEL(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)))
+        return torch.softmax(logits, dim=1)[:, :-1].numpy() if NO_SIGN else logits.numpy()
+
+
+def probabilities(scores: np.ndarray) -> np.ndarray:
+    """One row of infer_scores as the /predict probabilities."""
+    return scores.astype(np.float64) if NO_SIGN else softmax(scores)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -118,7 +128,7 @@ def predict_window(sequence: Any, mask: Any = None) -> Dict[str, Any]:
     """The /predict answer for one request body's `sequence` and `mask`."""
     started = time.perf_counter()
     x = prepare_window(sequence, mask)
-    probs = softmax(infer_logits(x[None])[0])
+    probs = probabilities(infer_scores(x[None])[0])
     top = int(probs.argmax())
     return {
         "prediction": LABELS[top],

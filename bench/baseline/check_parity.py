@@ -1,8 +1,8 @@
 """Golden parity of the baseline: its model function against models/helen-bigru/golden.json.
 
-Every case runs through app.infer_logits (what /predict runs) and is compared with the expected logits;
+Every case runs through app.infer_scores (what /predict runs) and is compared with the expected outputs;
 the real_* cases (T <= seq_len, no mask, so the contract's preprocessing leaves them as they are) also
-run through app.predict_window and are compared with softmax(expected) and their label. Prints the worst
+run through app.predict_window and are compared with app.probabilities(expected) and their label. Prints the worst
 absolute difference and exits 1 when it is above the golden tolerance (1e-4).
 
     /usr/bin/python3 bench/baseline/check_parity.py
@@ -30,12 +30,12 @@ def main() -> int:
     for case in golden["cases"]:
         x = np.asarray(case["input"], dtype=np.float32).reshape(case["shape"])
         expected = np.asarray(case["expected"], dtype=np.float64).reshape(case["shape"][0], -1)
-        diff = float(np.abs(app.infer_logits(x).astype(np.float64) - expected).max())
-        line = f"{case['name']:<18} logits max |diff| {diff:.3e}"
+        diff = float(np.abs(app.infer_scores(x).astype(np.float64) - expected).max())
+        line = f"{case['name']:<18} outputs max |diff| {diff:.3e}"
         worst = max(worst, diff)
         if case["name"].startswith("real_"):
             result = app.predict_window(x[0].tolist())
-            pdiff = float(np.abs(np.asarray(result["probabilities"]) - app.softmax(expected[0])).max())
+            pdiff = float(np.abs(np.asarray(result["probabilities"]) - app.probabilities(expected[0])).max())
             worst = max(worst, pdiff)
             label_ok = result["prediction"] == case["label"]
             labels_ok = labels_ok and label_ok

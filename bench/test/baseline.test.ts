@@ -1,10 +1,11 @@
 /**
  * The baseline (bench/baseline/, the original Flask + PyTorch design under gunicorn) serves the
- * same function as our committed ONNX model: every real golden window over HTTP gives softmax of
- * the golden logits within 1e-4 and the case's label; a bad shape is a 400.
+ * same function as our committed ONNX model: every real golden window over HTTP gives the golden
+ * probabilities (softmax of golden logits, or the golden outputs of a model with the "no sign"
+ * output, which are probabilities already) within 1e-4 and the case's label; a bad shape is a 400.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_GOLDEN_PATH, softmax } from '@helen/model-runtime';
+import { DEFAULT_GOLDEN_PATH, DEFAULT_MODEL_PATH, loadModelMetadata, softmax } from '@helen/model-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASELINE_REQUIREMENTS, haveBaseline, startBaseline, type Baseline } from '../src/baseline';
 
@@ -40,10 +41,12 @@ describe.skipIf(!available)('baseline: Flask + PyTorch under gunicorn (bench/bas
 
   it('answers every real golden window with the golden probabilities (<= 1e-4) and its label', async () => {
     expect(real.length).toBeGreaterThan(0);
+    const logits = (await loadModelMetadata(DEFAULT_MODEL_PATH)).output.kind === 'logits';
     for (const c of real) {
       const [, frames, featureDim] = c.shape;
-      // Golden expected values are logits (metadata output.kind); /predict returns their softmax.
-      const expected = softmax(c.expected);
+      // Golden expected values are what the graph returns (metadata output.kind): logits, whose
+      // softmax /predict returns, or the signs' probabilities themselves.
+      const expected = logits ? softmax(c.expected) : c.expected;
       const { status, json } = await post(baseline.url, { sequence: rows(c.input, frames, featureDim), mask: Array.from({ length: frames }, () => [1, 1]) });
       expect(status, c.name).toBe(200);
       const probabilities = json.probabilities as number[];

@@ -85,10 +85,12 @@ class TrainInitOnnx(unittest.TestCase):
         self.assertIn("hidden_dim is 128 in the model, 64 here", str(ctx.exception))
 
     def test_init_loads_the_weights_checks_golden_and_records_a_repo_relative_path(self):
-        model = BiGRUClassifier(84, 128, 2, 22)
-        cfg = {"input_dim": 84, "hidden_dim": 128, "num_layers": 2, "num_classes": 22, "dropout": 0.2, "bidirectional": True}
+        no_sign = onnx_has_no_sign_output(COMMITTED)
+        classes = 22 + int(no_sign)
+        model = BiGRUClassifier(84, 128, 2, classes)
+        cfg = {"input_dim": 84, "hidden_dim": 128, "num_layers": 2, "num_classes": classes, "dropout": 0.2, "bidirectional": True}
         with contextlib.redirect_stdout(io.StringIO()) as out:
-            previous = train.init_from_onnx(model, cfg, COMMITTED)
+            previous = train.init_from_onnx(model, cfg, COMMITTED, no_sign)
         self.assertIn("golden parity", out.getvalue())
         self.assertEqual(previous["init_onnx"], os.path.join("models", "helen-bigru", "model.onnx"))
         self.assertTrue(previous["model_id"].startswith("helen-bigru@"))

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_LABELS, type ModelMetadata } from '@helen/schemas';
-import { featureDim } from '@helen/features';
+import { featureDim, prepareModelInput, windowsFromFrames } from '@helen/features';
+import { generateRecording } from '@helen/synthetic-signer';
 import { DEFAULT_GOLDEN_PATH, DEFAULT_METADATA_PATH, DEFAULT_MODEL_DIR, DEFAULT_MODEL_PATH, checkMetadataAgainstSession, createSession, loadModelMetadata, runBatch, sha256File, type Session } from '@helen/model-runtime';
 import { checkGolden, evaluateWindows, readGolden, syntheticWindows } from '../src/index';
+import { NO_SIGN } from '../src/evaluate';
 
 /** Never used for training data: the default model's recordings came from seed 1 (see its provenance). */
 const FRESH_SEED = 20_240_611;
@@ -34,7 +36,9 @@ describe('default model files', () => {
     expect(meta.class_labels).toEqual([...CLASS_LABELS]);
     expect(meta.feature_dim).toBe(featureDim(meta.use_z));
     expect(meta.model_id).toBe(`${meta.name}@${(await sha256File(DEFAULT_MODEL_PATH)).slice(0, 12)}`);
-    expect(meta.output.kind).toBe('logits');
+    // The "no sign" output (train.py --no-sign-class): 23 outputs inside, the 22 signs' share out.
+    expect(meta.output.kind).toBe('probabilities');
+    expect(meta.architecture).toMatchObject({ num_classes: meta.num_classes + 1, no_sign_output: true });
     expect(session.inputNames).toEqual([meta.input.name]);
     expect(session.outputNames).toEqual([meta.output.name]);
     expect(() => checkMetadataAgainstSession(meta, session)).not.toThrow();
@@ -124,6 +128,22 @@ describe('default model numbers', () => {
     const partial = await evaluateWindows(DEFAULT_MODEL_PATH, windows, meta.class_labels, 15);
     expect(partial.accuracy).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
+
+  it('counts a window the model calls "no sign" as a miss of its label', async () => {
+    // Resting hands, labelled as if they were `5`: the model should give them to "no sign".
+    const X: Float32Array[] = [];
+    for (let n = 0; n < 8; n++) {
+      const frames = generateRecording({ seed: FRESH_SEED + n, label: 'idle', frames: meta.seq_len + 10 });
+      for (const w of windowsFromFrames(frames, { useZ: meta.use_z, seqLen: meta.seq_len, stride: 10 })) X.push(prepareModelInput(w, meta.seq_len).data);
+    }
+    const data = new Float32Array(X.length * meta.seq_len * meta.feature_dim);
+    X.forEach((x, i) => data.set(x, i * meta.seq_len * meta.feature_dim));
+    const five = CLASS_LABELS.indexOf('5');
+    const e = await evaluateWindows(DEFAULT_MODEL_PATH, { X: data, y: new Int32Array(X.length).fill(five), count: X.length, seqLen: meta.seq_len, featureDim: meta.feature_dim }, meta.class_labels);
+    const toNoSign = e.confusions.find((c) => c.expected === '5' && c.predicted === NO_SIGN)?.count ?? 0;
+    expect(toNoSign).toBeGreaterThanOrEqual(Math.ceil(0.9 * X.length));
+    expect(e.accuracy).toBeLessThanOrEqual(0.1);
+  });
 
   it('leaves "no sign" windows (target -1) out of the accuracy and reports their top probability', async () => {
     const w = syntheticWindows({ seed: FRESH_SEED, perClass: 1, seqLen: meta.seq_len, useZ: meta.use_z });

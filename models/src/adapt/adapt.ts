@@ -174,6 +174,8 @@ export async function adaptModel(opts: AdaptOptions): Promise<AdaptResult> {
     join(PY_DIR, 'train.py'), '--data', dataset, '--out', checkpoint, '--init-onnx', initOnnx,
     '--hidden', String(arch?.hidden_dim ?? 128), '--layers', String(arch?.num_layers ?? 2), '--dropout', String(arch?.dropout ?? 0.2),
     ...(arch?.bidirectional === false ? ['--unidirectional'] : []),
+    // A model with the "no sign" output keeps it: the synthetic idle windows train it further.
+    ...(arch?.no_sign_output === true ? ['--no-sign-class'] : []),
     '--epochs', String(opts.epochs ?? 3), '--batch', String(opts.batch ?? 32), '--lr', String(opts.lr ?? 5e-4),
     '--label-smoothing', '0', '--outlier-weight', '0.5', '--seed', String(seed), '--threads', String(threads),
     '--max-minutes', String(opts.maxMinutes ?? 30),
