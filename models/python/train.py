@@ -170,7 +170,6 @@ def init_from_onnx(model: nn.Module, cfg: dict, path: str, no_sign: bool = False
 def initial_model(args, base_cfg: dict, no_sign: bool):
     """(model, its config, meta.train.previous): fresh, or from --init / --init-onnx. A starting model without
     the "no sign" output gets one when --no-sign-class asks for it; one that has it keeps it."""
-    from onnx_weights import onnx_has_no_sign_output  # onnx is only needed here
     sign_cfg, full_cfg = base_cfg, {**base_cfg, "num_classes": base_cfg["num_classes"] + 1}
     if args.init:
         init = torch.load(args.init, map_location="cpu")
@@ -182,6 +181,7 @@ def initial_model(args, base_cfg: dict, no_sign: bool):
         model.load_state_dict(init["model_state"])
         previous = init.get("meta", {}).get("train")
     elif args.init_onnx:
+        from onnx_weights import onnx_has_no_sign_output  # onnx is only needed here
         init_no_sign = onnx_has_no_sign_output(args.init_onnx)
         cfg = full_cfg if init_no_sign else sign_cfg
         model = BiGRUClassifier(**cfg)

@@ -5,7 +5,7 @@
  * varied here (the presence and area gates are fixed by --gate-preset and env); the
  * temperature too, as it only rescales the scores.
  *
- *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid coarse|fine] [--model path]
+ *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid diagnose|coarse|fine|dwell|nosign] [--model path]
  *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1] [--cache DIR]
  *
  * `--cache DIR` keeps each capture in DIR (named by model, seeds and gate numbers), so a second
