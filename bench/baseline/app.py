@@ -28,7 +28,8 @@ from flask import Flask, jsonify, request
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "models" / "python"))
 
-from onnx_weights import load_onnx_model, onnx_has_no_sign_output  # noqa: E402  (needs models/python on sys.path)
+from helen_model import no_sign_probabilities  # noqa: E402  (needs models/python on sys.path)
+from onnx_weights import load_onnx_model, onnx_has_no_sign_output  # noqa: E402
 
 MODEL_PATH = Path(os.environ.get("HELEN_BASELINE_MODEL") or REPO_ROOT / "models" / "helen-bigru" / "model.onnx")
 
@@ -80,7 +81,7 @@ def infer_scores(x: np.ndarray) -> np.ndarray:
     model with the "no sign" output the 22 signs' probabilities (softmax over all, the last left out)."""
     with torch.inference_mode():
         logits = MODEL(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)))
-        return torch.softmax(logits, dim=1)[:, :-1].numpy() if NO_SIGN else logits.numpy()
+        return no_sign_probabilities(logits).numpy() if NO_SIGN else logits.numpy()
 
 
 def probabilities(scores: np.ndarray) -> np.ndarray:

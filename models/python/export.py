@@ -37,7 +37,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helen_model import CheckpointError, class_labels, load_checkpoint, sha256_file  # noqa: E402
+from helen_model import CheckpointError, class_labels, load_checkpoint, no_sign_probabilities, sha256_file  # noqa: E402
 
 # torch 1.13's exporter warns about GRU with batch != 1 and prim::Constant shape inference; the batch-3 golden
 # case proves the exported graph handles other batch sizes, so the warnings are noise here.
@@ -59,7 +59,7 @@ class SignProbabilities(torch.nn.Module):
         self.model = model
 
     def forward(self, x):
-        return torch.softmax(self.model(x), dim=1)[:, :-1]
+        return no_sign_probabilities(self.model(x))
 
 
 def f32_list(a: np.ndarray) -> list:

@@ -61,6 +61,13 @@ class BiGRUClassifier(nn.Module):
         return self.head(out[:, -1, :])
 
 
+def no_sign_probabilities(logits: torch.Tensor) -> torch.Tensor:
+    """What a model with the "no sign" output (its last one) returns once exported: the softmax over every
+    output with the last left out, so the signs' probabilities sum to 1 - p(no sign). The one definition
+    shared by training, export, golden checks and the bench baseline."""
+    return torch.softmax(logits, dim=1)[:, :-1]
+
+
 class CheckpointError(ValueError):
     """A checkpoint that cannot be exported; the message names the offending field."""
 

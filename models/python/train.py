@@ -53,7 +53,7 @@ def repo_relative(path: str) -> str:
     return os.path.join("<outside the repository>", os.path.basename(os.path.normpath(path)))
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helen_model import BiGRUClassifier, LABEL_TABLE  # noqa: E402
+from helen_model import BiGRUClassifier, LABEL_TABLE, no_sign_probabilities  # noqa: E402
 
 
 def load_split(data_dir: str, split: str, meta: dict):
@@ -91,8 +91,7 @@ def combined_loss(logits: torch.Tensor, y: torch.Tensor, loss_fn, outlier_weight
 
 def sign_probabilities(logits: torch.Tensor, no_sign: bool) -> torch.Tensor:
     """What the exported model returns: softmax over every output, without the "no sign" one when present."""
-    p = torch.softmax(logits, dim=1)
-    return p[:, :-1] if no_sign else p
+    return no_sign_probabilities(logits) if no_sign else torch.softmax(logits, dim=1)
 
 
 def add_no_sign_output(model: nn.Module) -> None:

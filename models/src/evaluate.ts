@@ -55,7 +55,8 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
       }
       const out = await runBatch(session, data, n, time, F);
       for (let i = 0; i < n; i++) {
-        const top = isLogits ? topProbability(out, i * C, C) : largest(out, i * C, C);
+        const best = argmax(out, i * C, C);
+        const top = isLogits ? topProbability(out, i * C, C) : (out[i * C + best] as number);
         if ((w.y[start + i] as number) < 0) {
           outlierWindows++;
           outlierTopSum += top;
@@ -64,7 +65,7 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
         }
         const row = matrix[w.y[start + i] as number];
         const noSign = isLogits ? 0 : 1 - sum(out, i * C, C);
-        const predicted = noSign > top ? C : argmax(out, i * C, C);
+        const predicted = noSign > top ? C : best;
         if (row) row[predicted] = (row[predicted] ?? 0) + 1;
       }
     }
@@ -88,12 +89,6 @@ export async function evaluateWindows(onnxPath: string, w: Windows, labels: read
     windows: signs, time, batch, accuracy: signs ? correct / signs : NaN, perClass, confusions, elapsedMs: performance.now() - t0,
     ...(outlierWindows > 0 ? { outliers: { windows: outlierWindows, meanTopP: outlierTopSum / outlierWindows, atLeast995: outlierAt995 } } : {}),
   };
-}
-
-function largest(values: ArrayLike<number>, offset: number, C: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < C; c++) max = Math.max(max, values[offset + c] as number);
-  return max;
 }
 
 function sum(values: ArrayLike<number>, offset: number, C: number): number {
