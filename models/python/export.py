@@ -195,7 +195,7 @@ def export(args) -> int:
                 "classes_numeric": meta["classes_numeric"],
                 "label_table": "original Helen labels_dict: class id i -> CLASS_LABELS[i] (schemas/src/labels.ts)",
                 "training": None if train is None else {k: train.get(k) for k in
-                                                        ("dataset_source", "split_seed", "windows", "outlier_labels", "epochs_run",
+                                                        ("dataset_source", "extra_datasets", "split_seed", "windows", "outlier_labels", "epochs_run",
                                                          "seconds", "args", "torch", "min_t", "previous", "calibration")},
                 "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "exporter": "models/python/export.py", "torch": torch.__version__, "onnx": onnx.__version__,

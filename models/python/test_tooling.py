@@ -309,6 +309,40 @@ class GoldenLabels(unittest.TestCase):
             self.assertEqual(X.shape, (3, T, F))
 
 
+class ExtraData(unittest.TestCase):
+    @staticmethod
+    def write_dataset(ds, train_targets, val_targets, **meta_overrides):
+        T, F = 30, 84
+        meta = {"seq_len": T, "feature_dim": F, "use_z": False, "class_labels": list(LABEL_TABLE.values())[:22],
+                "splits": {"train": {"windows": len(train_targets)}, "val": {"windows": len(val_targets)}}, **meta_overrides}
+        with open(os.path.join(ds, "meta.json"), "w") as f:
+            json.dump(meta, f)
+        for split, targets in (("train", train_targets), ("val", val_targets)):
+            # Each window's values are its target, so the order of the joined windows can be checked.
+            np.repeat(np.array(targets, dtype="<f4"), T * F).tofile(os.path.join(ds, f"X_{split}.f32"))
+            np.array(targets, dtype="<i4").tofile(os.path.join(ds, f"y_{split}.i32"))
+        return meta
+
+    def test_extra_datasets_follow_the_first_in_both_splits(self):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            meta = self.write_dataset(a, [1, 2], [3])
+            self.write_dataset(b, [-1, 4, 5], [-1])
+            Xtr, ytr, Xva, yva = train.load_training_data(a, [b], meta)
+            self.assertEqual(ytr.tolist(), [1, 2, -1, 4, 5])
+            self.assertEqual(yva.tolist(), [3, -1])
+            self.assertEqual(Xtr[:, 0, 0].tolist(), [1.0, 2.0, -1.0, 4.0, 5.0])
+            self.assertEqual(tuple(Xtr.shape), (5, 30, 84))
+
+    def test_an_extra_dataset_of_another_shape_is_refused_by_name(self):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            meta = self.write_dataset(a, [1], [1])
+            self.write_dataset(b, [1], [1], use_z=True)
+            with self.assertRaises(SystemExit) as ctx:
+                train.load_training_data(a, [b], meta)
+            self.assertIn("use_z", str(ctx.exception))
+            self.assertIn(b, str(ctx.exception))
+
+
 class TrainSmoke(unittest.TestCase):
     def test_one_epoch_writes_a_checkpoint_in_the_original_format(self):
         with tempfile.TemporaryDirectory() as tmp:

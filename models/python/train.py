@@ -26,6 +26,10 @@ Fine-tuning: --init continues from a checkpoint; --init-onnx from an exported mo
 ships without its checkpoint; onnx_weights.py maps the ONNX initializers back and the golden.json beside the file
 must be reproduced within 1e-4). --keep-init-if-better keeps the starting weights unless an epoch validates better
 (`helen models adapt` uses --init-onnx and --keep-init-if-better).
+
+Rounds of hard negatives: --extra-data adds the train and val windows of further datasets (same
+window shape and labels), so a round trained on the windows the last model got wrong keeps the
+windows the rounds before it were built from.
 """
 from __future__ import annotations
 
@@ -66,6 +70,32 @@ def load_split(data_dir: str, split: str, meta: dict):
 
 
 OUTLIER = -1
+
+# What must agree for windows of two datasets to be trained on together.
+SAME_SHAPE_KEYS = ("seq_len", "feature_dim", "use_z", "class_labels")
+
+
+def read_meta(data_dir: str) -> dict:
+    with open(os.path.join(data_dir, "meta.json")) as f:
+        return json.load(f)
+
+
+def load_training_data(data_dir: str, extra_dirs: list, meta: dict):
+    """Train and val windows of `data_dir` followed by those of every extra dataset.
+
+    Extra datasets keep the windows a later round of hard negatives would otherwise make the
+    model forget (each round's data holds what the model before it got wrong)."""
+    Xtr, ytr = load_split(data_dir, "train", meta)
+    Xva, yva = load_split(data_dir, "val", meta)
+    for extra in extra_dirs:
+        other = read_meta(extra)
+        for key in SAME_SHAPE_KEYS:
+            if other.get(key) != meta.get(key):
+                raise SystemExit(f"--extra-data {extra}: {key} is {other.get(key)!r}, but --data's is {meta.get(key)!r}")
+        (Xe, ye), (Xev, yev) = load_split(extra, "train", other), load_split(extra, "val", other)
+        Xtr, ytr = torch.cat([Xtr, Xe]), torch.cat([ytr, ye])
+        Xva, yva = torch.cat([Xva, Xev]), torch.cat([yva, yev])
+    return Xtr, ytr, Xva, yva
 
 
 def outlier_loss(logits: torch.Tensor) -> torch.Tensor:
@@ -198,6 +228,8 @@ def initial_model(args, base_cfg: dict, no_sign: bool):
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="dataset directory (meta.json, X_*.f32, y_*.i32)")
+    p.add_argument("--extra-data", action="append", default=[], metavar="DIR",
+                   help="another dataset (same window shape and labels) whose train and val windows are added; repeatable")
     p.add_argument("--out", required=True, help="checkpoint path to write (original format)")
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--layers", type=int, default=2)
@@ -232,19 +264,17 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
-    with open(os.path.join(args.data, "meta.json")) as f:
-        meta = json.load(f)
+    meta = read_meta(args.data)
     labels = meta["class_labels"]
     if labels != [LABEL_TABLE[i] for i in range(len(labels))]:
         raise SystemExit("dataset class_labels differ from the original label table order")
     T, F, C = meta["seq_len"], meta["feature_dim"], len(labels)
-    Xtr, ytr = load_split(args.data, "train", meta)
-    Xva, yva = load_split(args.data, "val", meta)
+    Xtr, ytr, Xva, yva = load_training_data(args.data, args.extra_data, meta)
     min_t = max(1, min(args.min_t, T))
 
     no_sign = args.no_sign_class
     if no_sign and OUTLIER not in set(ytr.tolist()):
-        p.error(f"--no-sign-class: {args.data} has no 'no sign' windows (target -1) to train that output on")
+        p.error(f"--no-sign-class: {', '.join([args.data, *args.extra_data])} has no 'no sign' windows (target -1) to train that output on")
     base_cfg = {"input_dim": F, "hidden_dim": args.hidden, "num_layers": args.layers, "num_classes": C,
                 "dropout": args.dropout, "bidirectional": not args.unidirectional}
     model, cfg, previous = initial_model(args, base_cfg, no_sign)
@@ -309,10 +339,12 @@ def main(argv=None) -> int:
             "no_sign_output": no_sign,
             "train": {
                 "dataset": repo_relative(args.data), "dataset_source": meta.get("source"),
+                "extra_datasets": [{"dataset": repo_relative(d), "dataset_source": read_meta(d).get("source"),
+                                    "windows": {k: v["windows"] for k, v in read_meta(d)["splits"].items()}} for d in args.extra_data],
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
                 "outlier_labels": meta.get("outlier_labels", []),
                 "epochs_run": len(history), "best_epoch": best_epoch, "history": history, "seconds": round(time.time() - t0, 1),
-                "args": {k: (repo_relative(v) if k in ("data", "out", "init", "init_onnx") and v else v) for k, v in vars(args).items()}, "torch": torch.__version__, "min_t": min_t,
+                "args": {k: (repo_relative(v) if k in ("data", "out", "init", "init_onnx") and v else [repo_relative(d) for d in v] if k == "extra_data" else v) for k, v in vars(args).items()}, "torch": torch.__version__, "min_t": min_t,
                 # Training continued from --init: its own record, so the total time stays traceable.
                 "previous": previous,
             },
