@@ -1,10 +1,42 @@
 /** Probes the stack uses to tell that a child is up, from the outside (no log scraping). */
+import { readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A port that was free a moment ago (bind to 0, read, release). Someone may take it meanwhile. */
-export function freePort(): Promise<number> {
+/**
+ * Ports this process has handed out: two callers in one process never get the same number,
+ * even if the first has not bound it yet.
+ */
+const handedOut = new Set<number>();
+
+/**
+ * Where the kernel picks ports by itself (port 0 binds, outgoing connections' source ports).
+ * A port from inside that range can be taken by any process between our check and the child's
+ * bind; one from below it can only be taken by someone asking for that very number.
+ */
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(first) && first > 0) return first;
+  } catch {
+    // Not Linux: macOS and Windows start their ephemeral range at 49152.
+  }
+  return 49152;
+}
+
+const LOWEST_CANDIDATE = 20000;
+const ATTEMPTS = 64;
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function kernelPickedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -13,6 +45,29 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A port that was free a moment ago, for a child process to bind. Drawn at random from below
+ * the kernel's ephemeral range, so that neither the kernel nor another process's port-0 bind
+ * hands it to someone else meanwhile; only a caller that names the same number can collide.
+ */
+export async function freePort(): Promise<number> {
+  const highest = ephemeralStart() - 1;
+  if (highest - LOWEST_CANDIDATE >= 1000) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const port = LOWEST_CANDIDATE + Math.floor(Math.random() * (highest - LOWEST_CANDIDATE + 1));
+      if (handedOut.has(port)) continue;
+      if (await canBind(port)) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+  }
+  // A machine with an unusual port range, or a crowded one: let the kernel choose.
+  const port = await kernelPickedPort();
+  handedOut.add(port);
+  return port;
 }
 
 function tcpOpen(port: number): Promise<boolean> {
