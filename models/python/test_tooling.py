@@ -326,12 +326,17 @@ class ExtraData(unittest.TestCase):
     def test_extra_datasets_follow_the_first_in_both_splits(self):
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
             meta = self.write_dataset(a, [1, 2], [3])
-            self.write_dataset(b, [-1, 4, 5], [-1])
-            Xtr, ytr, Xva, yva = train.load_training_data(a, [b], meta)
+            self.write_dataset(b, [-1, 4, 5], [-1], source="round 2")
+            Xtr, ytr, Xva, yva, sources = train.load_training_data(a, [b], meta)
             self.assertEqual(ytr.tolist(), [1, 2, -1, 4, 5])
             self.assertEqual(yva.tolist(), [3, -1])
             self.assertEqual(Xtr[:, 0, 0].tolist(), [1.0, 2.0, -1.0, 4.0, 5.0])
             self.assertEqual(tuple(Xtr.shape), (5, 30, 84))
+            # Provenance of the extra dataset, without this machine's absolute path.
+            self.assertEqual(len(sources), 1)
+            self.assertEqual(sources[0]["dataset_source"], "round 2")
+            self.assertEqual(sources[0]["windows"], {"train": 3, "val": 1})
+            self.assertFalse(os.path.isabs(sources[0]["dataset"]))
 
     def test_an_extra_dataset_of_another_shape_is_refused_by_name(self):
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:

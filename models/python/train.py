@@ -84,9 +84,11 @@ def load_training_data(data_dir: str, extra_dirs: list, meta: dict):
     """Train and val windows of `data_dir` followed by those of every extra dataset.
 
     Extra datasets keep the windows a later round of hard negatives would otherwise make the
-    model forget (each round's data holds what the model before it got wrong)."""
+    model forget (each round's data holds what the model before it got wrong). Also returns
+    where each extra dataset came from, for the checkpoint's provenance."""
     Xtr, ytr = load_split(data_dir, "train", meta)
     Xva, yva = load_split(data_dir, "val", meta)
+    sources = []
     for extra in extra_dirs:
         other = read_meta(extra)
         for key in SAME_SHAPE_KEYS:
@@ -95,7 +97,9 @@ def load_training_data(data_dir: str, extra_dirs: list, meta: dict):
         (Xe, ye), (Xev, yev) = load_split(extra, "train", other), load_split(extra, "val", other)
         Xtr, ytr = torch.cat([Xtr, Xe]), torch.cat([ytr, ye])
         Xva, yva = torch.cat([Xva, Xev]), torch.cat([yva, yev])
-    return Xtr, ytr, Xva, yva
+        sources.append({"dataset": repo_relative(extra), "dataset_source": other.get("source"),
+                        "windows": {k: v["windows"] for k, v in other["splits"].items()}})
+    return Xtr, ytr, Xva, yva, sources
 
 
 def outlier_loss(logits: torch.Tensor) -> torch.Tensor:
@@ -269,7 +273,7 @@ def main(argv=None) -> int:
     if labels != [LABEL_TABLE[i] for i in range(len(labels))]:
         raise SystemExit("dataset class_labels differ from the original label table order")
     T, F, C = meta["seq_len"], meta["feature_dim"], len(labels)
-    Xtr, ytr, Xva, yva = load_training_data(args.data, args.extra_data, meta)
+    Xtr, ytr, Xva, yva, extra_sources = load_training_data(args.data, args.extra_data, meta)
     min_t = max(1, min(args.min_t, T))
 
     no_sign = args.no_sign_class
@@ -339,8 +343,7 @@ def main(argv=None) -> int:
             "no_sign_output": no_sign,
             "train": {
                 "dataset": repo_relative(args.data), "dataset_source": meta.get("source"),
-                "extra_datasets": [{"dataset": repo_relative(d), "dataset_source": read_meta(d).get("source"),
-                                    "windows": {k: v["windows"] for k, v in read_meta(d)["splits"].items()}} for d in args.extra_data],
+                "extra_datasets": extra_sources,
                 "split_seed": meta.get("split_seed"), "windows": {k: v["windows"] for k, v in meta["splits"].items()},
                 "outlier_labels": meta.get("outlier_labels", []),
                 "epochs_run": len(history), "best_epoch": best_epoch, "history": history, "seconds": round(time.time() - t0, 1),
