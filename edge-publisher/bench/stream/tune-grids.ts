@@ -114,4 +114,23 @@ function nosign(): Candidate[] {
   return out;
 }
 
-export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell, nosign };
+/**
+ * Stricter entry for a "no sign" model whose hard-negative rounds stopped paying: a higher
+ * probability for moving and for still hands, and a longer dwell, against the catches they cost.
+ */
+function strict(): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [smoothWindow, minConsecutive] of [[5, 3], [7, 4], [7, 5]] as const) {
+    for (const probEnter of [0.9, 0.95, 0.98]) {
+      for (const staticProb of [0.995, 0.999]) {
+        out.push({
+          name: `p${probEnter} sp${staticProb} s${smoothWindow}/${minConsecutive}`,
+          settings: { probEnter, probExit: Math.min(0.75, probEnter), staticProb, smoothWindow, minConsecutive },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = { diagnose, coarse, fine, dwell, nosign, strict };

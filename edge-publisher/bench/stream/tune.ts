@@ -5,8 +5,8 @@
  * varied here (the presence and area gates are fixed by --gate-preset and env); the
  * temperature too, as it only rescales the scores.
  *
- *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid diagnose|coarse|fine|dwell|nosign] [--model path]
- *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1] [--cache DIR]
+ *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid diagnose|coarse|fine|dwell|nosign|strict] [--model path]
+ *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1] [--cache DIR] [--json FILE]
  *
  * `--cache DIR` keeps each capture in DIR (named by model, seeds and gate numbers), so a second
  * grid on the same streams skips the model (1500 streams take ~14 min to capture here).
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     /** `exact`: best catch rate first among those meeting the targets; `false`: fewest false events first. */
     sort: { type: 'string', default: 'exact' },
     cache: { type: 'string' },
+    /** Every candidate's full report, to add up runs over other seed ranges. */
+    json: { type: 'string' },
   },
 });
 
@@ -124,4 +126,8 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const { c, r } of rows.slice(0, Number(values.top))) {
   const o = r.overall;
   console.log(`| ${c.name} | ${pct(o.exactRate)} | ${pct(o.missed / o.signs)} | ${pct(o.wrongOrDoubleEventRate)} | ${(r.idle.falsePer10h ?? 0).toFixed(1)} | ${o.latencyP50Ms ?? '-'} | ${o.latencyP95Ms ?? '-'} | ${Object.entries(r.idle.byLabel).map(([l, n]) => `${l} ${n}`).join(', ')} |`);
+}
+if (values.json) {
+  const candidates = rows.map(({ c, r }) => ({ name: c.name, settings: c.settings, report: r }));
+  writeFileSync(values.json, `${JSON.stringify({ seedBase, streams, model: model.metadata.model_id, grid: values.grid, candidates }, null, 2)}\n`);
 }
