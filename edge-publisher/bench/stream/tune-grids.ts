@@ -115,17 +115,19 @@ function nosign(): Candidate[] {
 }
 
 /**
- * Stricter entry for a "no sign" model whose hard-negative rounds stopped paying: a higher
- * probability for moving and for still hands, and a longer dwell, against the catches they cost.
+ * Stricter entry for a "no sign" model whose hard-negative rounds stopped paying. A first pass
+ * (entry probability 0.9-0.98, static windows at 0.995 or 0.999, 5/3, 7/4, 7/5) showed the entry
+ * probability changing nothing and 0.999 costing ~4.5 points of catches; this one looks between
+ * 0.995 and 0.999, and at counting slower hands as still (so they need the static numbers).
  */
 function strict(): Candidate[] {
   const out: Candidate[] = [];
-  for (const [smoothWindow, minConsecutive] of [[5, 3], [7, 4], [7, 5]] as const) {
-    for (const probEnter of [0.9, 0.95, 0.98]) {
-      for (const staticProb of [0.995, 0.999]) {
+  for (const [smoothWindow, minConsecutive] of [[5, 3], [7, 4]] as const) {
+    for (const motionEnter of [0.015, 0.025]) {
+      for (const staticProb of [0.995, 0.997, 0.998, 0.999]) {
         out.push({
-          name: `p${probEnter} sp${staticProb} s${smoothWindow}/${minConsecutive}`,
-          settings: { probEnter, probExit: Math.min(0.75, probEnter), staticProb, smoothWindow, minConsecutive },
+          name: `sp${staticProb} mot${motionEnter} s${smoothWindow}/${minConsecutive}`,
+          settings: { staticProb, motionEnter, smoothWindow, minConsecutive },
         });
       }
     }
