@@ -2,12 +2,13 @@
  * Every number of the original client's decision rules (model/inference_classifier_video.py),
  * one environment variable each so a deployment can tune any rule without a rebuild.
  * ARCHITECTURE.md "Decision engine" lists the original values; they are kept by name as
- * ORIGINAL_DECISION_SETTINGS (preset `original`). The defaults differ in six numbers, tuned on
+ * ORIGINAL_DECISION_SETTINGS (preset `original`). The defaults differ in eight numbers, tuned on
  * the stream benchmark's tuning seeds with the stream-trained, calibrated model (issue 12;
  * edge-publisher/README.md "Stream benchmark" has the steps and what each one bought): the
  * area gate admits far hands (0.01 / 0.016 instead of 0.025 / 0.04) over the newest 8 frames,
- * 5 averaged predictions with 3 agreeing votes (7 / 4) answer sooner, and a hand score of 0.5
- * (static 0.6) instead of 0.7 (0.8) keeps small, less certain hands.
+ * 5 averaged predictions with 3 agreeing votes (7 / 4) answer sooner, a hand score of 0.5
+ * (static 0.6) instead of 0.7 (0.8) keeps small, less certain hands, and a still hand needs
+ * p >= 0.997 instead of 0.995 (most false events come from resting hands).
  */
 import { defineSettings, setting, type ConfigOf } from '@helen/runtime';
 
@@ -41,7 +42,7 @@ export const decisionSettings = defineSettings({
   // Consecutive agreeing votes needed to enter a label.
   minConsecutive: setting.int('HELEN_DECISION_MIN_CONSECUTIVE', 'consecutive agreeing votes to enter', 3, { min: 1, max: 100 }),
   // A static window enters only with this probability, margin and mean hand score.
-  staticProb: setting.number('HELEN_DECISION_STATIC_PROB', 'probability a static window needs', 0.995, unit),
+  staticProb: setting.number('HELEN_DECISION_STATIC_PROB', 'probability a static window needs', 0.997, unit),
   staticMargin: setting.number('HELEN_DECISION_STATIC_MARGIN', 'margin a static window needs', 0.5, unit),
   staticHandScore: setting.number('HELEN_DECISION_STATIC_HAND_SCORE', 'mean hand score a static window needs', 0.6, unit),
   // Early trigger on a partial window (fewer than seq_len frames).
