@@ -16,6 +16,10 @@ export function predictRoute(app: FastifyInstance, link: MqttLink): void {
   }, async (req) => {
     // The schema checked the shape; sizes against the model are checked here.
     const seq = toSequence(req.body);
+    // The parsed body (30 arrays of 84 numbers, ~20 KB) is done with, but `req` lives until the
+    // answer is sent: under load a round trip outlives the young generation and the body would
+    // be promoted with it. Letting go of it here keeps each in-flight request to its 10 KB window.
+    req.body = undefined as unknown as PredictBody;
     const meta = link.state().metadata;
     if (!meta) throw unavailable('no model metadata yet: no inference worker has come online');
     if (seq.featureDim !== meta.feature_dim) {
