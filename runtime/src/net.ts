@@ -15,7 +15,7 @@ const handedOut = new Set<number>();
  * A port from inside that range can be taken by any process between our check and the child's
  * bind; one from below it can only be taken by someone asking for that very number.
  */
-function ephemeralStart(): number {
+function readEphemeralStart(): number {
   try {
     const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     if (Number.isInteger(first) && first > 0) return first;
@@ -24,6 +24,9 @@ function ephemeralStart(): number {
   }
   return 49152;
 }
+
+/** Read once: the range is a boot-time setting, and freePort runs once per child started. */
+let ephemeralStart: number | undefined;
 
 const LOWEST_CANDIDATE = 20000;
 const ATTEMPTS = 64;
@@ -53,7 +56,8 @@ function kernelPickedPort(): Promise<number> {
  * hands it to someone else meanwhile; only a caller that names the same number can collide.
  */
 export async function freePort(): Promise<number> {
-  const highest = ephemeralStart() - 1;
+  ephemeralStart ??= readEphemeralStart();
+  const highest = ephemeralStart - 1;
   if (highest - LOWEST_CANDIDATE >= 1000) {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const port = LOWEST_CANDIDATE + Math.floor(Math.random() * (highest - LOWEST_CANDIDATE + 1));
