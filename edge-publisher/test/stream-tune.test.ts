@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_PATH, loadModel, type LoadedModel } from '@helen/model-runtime';
 import { CLASS_LABELS } from '@helen/schemas';
 import { ORIGINAL_DECISION_SETTINGS } from '../src/decision/settings';
-import { calibrated, captureStream, replayDecisions } from '../bench/stream/capture';
+import { averageCaptures, calibrated, captureStream, replayDecisions } from '../bench/stream/capture';
 import { renderScenario } from '../bench/stream/frames';
 import { runStream } from '../bench/stream/runner';
 import { generateScenario, splitSeed } from '../bench/stream/scenario';
@@ -58,6 +58,15 @@ describe('capture and replay', () => {
     // logp is float32, as captured: 6 digits.
     expect(softer[0]).toBeCloseTo(Math.sqrt(0.5) / z, 6);
     expect(1 - softer.reduce((a, b) => a + b, 0)).toBeCloseTo(noSign / z, 6);
+  });
+
+  it('averages two models\' captures as the mean of their probabilities, keeping the "no sign" share, and refuses captures of other windows', () => {
+    const stats = { frames: 30, seqLen: 30, presence: 1, areaLeft: 0.05, areaRight: 0, motion: 0, featureStd: 0, handScore: 0.9, ts: 0 };
+    const capture = (p: number[]) => ({ steps: [{ gate: { presence: 1, areaLeft: 0.05, areaRight: 0 }, window: 0 }], windowStats: [stats], logProbs: [Float32Array.from(p, Math.log)] });
+    // One model sure of the first sign, the other calling it mostly "no sign" (0.6 left out).
+    const mean = averageCaptures(capture([0.998, 0.001, 0.001]), capture([0.2, 0.1, 0.1]));
+    expect(Array.from(calibrated(mean.logProbs[0] as Float32Array, 1)).map((v) => Number(v.toFixed(6)))).toEqual([0.599, 0.0505, 0.0505]);
+    expect(() => averageCaptures(capture([1, 0, 0]), { ...capture([1, 0, 0]), windowStats: [], logProbs: [] })).toThrow(/other gate numbers/);
   });
 });
 

@@ -88,3 +88,19 @@ export function replayDecisions(capture: StreamCapture, labels: readonly string[
   }
   return events;
 }
+
+/**
+ * Two models' captures of the same streams (same gate numbers, so the same windows) as one:
+ * the mean of their probabilities, in log space like a capture. What an ensemble of the two
+ * would decide, at twice the model cost (`tune.ts --ensemble`).
+ */
+export function averageCaptures(a: StreamCapture, b: StreamCapture): StreamCapture {
+  if (a.windowStats.length !== b.windowStats.length || a.logProbs.length !== b.logProbs.length) {
+    throw new Error(`captures differ: ${a.windowStats.length} windows against ${b.windowStats.length} (were they made with other gate numbers?)`);
+  }
+  const logProbs = a.logProbs.map((la, w) => {
+    const lb = b.logProbs[w] as Float32Array;
+    return Float32Array.from(la, (v, k) => Math.log((Math.exp(v) + Math.exp(lb[k] as number)) / 2));
+  });
+  return { ...a, logProbs };
+}

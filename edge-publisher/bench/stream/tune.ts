@@ -6,10 +6,12 @@
  * temperature too, as it only rescales the scores.
  *
  *   npx tsx edge-publisher/bench/stream/tune.ts --streams 300 [--seed-base 0] [--grid diagnose|coarse|fine|dwell|nosign|strict] [--model path]
- *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1] [--cache DIR] [--json FILE]
+ *     [--gate '{"areaSingle":0.01}' ...] [--temperature 1] [--cache DIR] [--json FILE] [--ensemble path]
  *
  * `--cache DIR` keeps each capture in DIR (named by model, seeds and gate numbers), so a second
  * grid on the same streams skips the model (1500 streams take ~14 min to capture here).
+ * `--ensemble path` averages a second model's probabilities with --model's on every window
+ * (each captured and cached on its own): what running both would decide, at twice the cost.
  *
  * Prints one line per candidate, best first by the issue's targets (exactly-once rate among
  * those that keep false events <= 1 per 10 h and wrong/double <= 0.5%).
@@ -19,9 +21,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
-import { DEFAULT_MODEL_PATH, loadModel } from '@helen/model-runtime';
+import { DEFAULT_MODEL_PATH, loadModel, type LoadedModel } from '@helen/model-runtime';
 import { DEFAULT_DECISION_SETTINGS, ORIGINAL_DECISION_SETTINGS, type DecisionSettings } from '../../src/decision/settings';
-import { captureStream, replayDecisions, type StreamCapture } from './capture';
+import { averageCaptures, captureStream, replayDecisions, type StreamCapture } from './capture';
 import { renderScenario, type RenderedStream } from './frames';
 import { BenchTotals, type BenchReport } from './report';
 import { generateScenario, splitSeed, type Scenario } from './scenario';
@@ -44,14 +46,18 @@ const { values } = parseArgs({
     cache: { type: 'string' },
     /** Every candidate's full report, to add up runs over other seed ranges. */
     json: { type: 'string' },
+    ensemble: { type: 'string' },
   },
 });
 
 const grid = CANDIDATE_GRIDS[values.grid];
 if (!grid) throw new Error(`--grid must be one of ${Object.keys(CANDIDATE_GRIDS).join(', ')}`);
 const base: DecisionSettings = values['gate-preset'] === 'original' ? ORIGINAL_DECISION_SETTINGS : DEFAULT_DECISION_SETTINGS;
-const model = await loadModel([values.model], 'main', { intraOpThreads: 1, spinning: false });
-const labels = model.metadata.class_labels;
+const loadOne = (path: string) => loadModel([path], 'main', { intraOpThreads: 1, spinning: false });
+const models = [await loadOne(values.model), ...(values.ensemble === undefined ? [] : [await loadOne(values.ensemble)])];
+const labels = (models[0] as LoadedModel).metadata.class_labels;
+if (models.some((m) => m.metadata.class_labels.join() !== labels.join())) throw new Error('--ensemble needs a model with the same class labels as --model');
+const modelName = models.map((m) => m.metadata.model_id).join(' + ');
 
 /**
  * What scoring needs of a stream. The frames themselves are rendered again for each capture
@@ -68,6 +74,15 @@ const rendered = Array.from({ length: streams }, (_, i) => {
 });
 
 async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> {
+  let captured = await captureWith(models[0] as LoadedModel, gate);
+  for (const other of models.slice(1)) {
+    const second = await captureWith(other, gate);
+    captured = captured.map((c, i) => ({ ...c, capture: averageCaptures(c.capture, (second[i] as Captured).capture) }));
+  }
+  return captured;
+}
+
+async function captureWith(model: LoadedModel, gate: Partial<DecisionSettings>): Promise<Captured[]> {
   // Named by what decides which windows are sent (the gate's numbers), not by every decision
   // number, so a cache outlives settings added to the engine later.
   const { presenceEnter, presenceExit, areaSingle, areaTotal, areaFrames } = { ...base, ...gate };
@@ -79,7 +94,7 @@ async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> 
     process.stderr.write(`captures from ${cacheFile}\n`);
     return rendered.map((r, i) => ({ ...r, capture: captures[i] as StreamCapture }));
   }
-  const out = await captureFresh(gate);
+  const out = await captureFresh(model, gate);
   if (cacheFile) {
     mkdirSync(values.cache as string, { recursive: true });
     writeFileSync(cacheFile, serialize(out.map((c) => c.capture)));
@@ -87,7 +102,7 @@ async function captureAll(gate: Partial<DecisionSettings>): Promise<Captured[]> 
   return out;
 }
 
-async function captureFresh(gate: Partial<DecisionSettings>): Promise<Captured[]> {
+async function captureFresh(model: LoadedModel, gate: Partial<DecisionSettings>): Promise<Captured[]> {
   const started = performance.now();
   const out: Captured[] = [];
   for (const [i, r] of rendered.entries()) {
@@ -114,13 +129,13 @@ for (const raw of values.gate) {
   const captured = await captureAll({ ...base, ...gate });
   for (const c of grid()) rows.push({ c: { ...c, name: raw === '{}' ? c.name : `${c.name} gate ${raw}` }, r: evaluate(captured, gate, c) });
 }
-await model.engine.close();
+for (const m of models) await m.engine.close();
 const ok = (r: BenchReport) => (r.idle.falsePer10h ?? 0) <= 1 && r.overall.wrongOrDoubleEventRate <= 0.005;
 if (values.sort === 'false') rows.sort((a, b) => (a.r.idle.falsePer10h ?? 0) - (b.r.idle.falsePer10h ?? 0) || b.r.overall.exactRate - a.r.overall.exactRate);
 else rows.sort((a, b) => Number(ok(b.r)) - Number(ok(a.r)) || b.r.overall.exactRate - a.r.overall.exactRate);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const first = rows[0]?.r;
-console.log(`tuning streams ${seedBase}..${seedBase + streams - 1} (${first?.overall.signs ?? 0} signs, ${(first?.idle.hours ?? 0).toFixed(1)} h of idle), ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${values.model}`);
+console.log(`tuning streams ${seedBase}..${seedBase + streams - 1} (${first?.overall.signs ?? 0} signs, ${(first?.idle.hours ?? 0).toFixed(1)} h of idle), ${rows.length} candidates, base numbers ${values['gate-preset']}, model ${modelName}`);
 console.log('| candidate | exactly once | missed | wrong+double events | false / 10 h | p50 ms | p95 ms | false events by label |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const { c, r } of rows.slice(0, Number(values.top))) {
@@ -129,5 +144,5 @@ for (const { c, r } of rows.slice(0, Number(values.top))) {
 }
 if (values.json) {
   const candidates = rows.map(({ c, r }) => ({ name: c.name, settings: c.settings, report: r }));
-  writeFileSync(values.json, `${JSON.stringify({ seedBase, streams, model: model.metadata.model_id, grid: values.grid, candidates }, null, 2)}\n`);
+  writeFileSync(values.json, `${JSON.stringify({ seedBase, streams, model: modelName, grid: values.grid, candidates }, null, 2)}\n`);
 }
