@@ -8,7 +8,8 @@
  * area gate admits far hands (0.01 / 0.016 instead of 0.025 / 0.04) over the newest 8 frames,
  * 5 averaged predictions with 3 agreeing votes (7 / 4) answer sooner, a hand score of 0.5
  * (static 0.6) instead of 0.7 (0.8) keeps small, less certain hands, and a still hand needs
- * p >= 0.997 instead of 0.995 (most false events come from resting hands).
+ * p >= 0.999 instead of 0.995 (most false events come from resting hands; the default model
+ * holds a real still sign above that, so the stricter number costs few catches).
  */
 import { defineSettings, setting, type ConfigOf } from '@helen/runtime';
 
@@ -42,7 +43,7 @@ export const decisionSettings = defineSettings({
   // Consecutive agreeing votes needed to enter a label.
   minConsecutive: setting.int('HELEN_DECISION_MIN_CONSECUTIVE', 'consecutive agreeing votes to enter', 3, { min: 1, max: 100 }),
   // A static window enters only with this probability, margin and mean hand score.
-  staticProb: setting.number('HELEN_DECISION_STATIC_PROB', 'probability a static window needs', 0.997, unit),
+  staticProb: setting.number('HELEN_DECISION_STATIC_PROB', 'probability a static window needs', 0.999, unit),
   staticMargin: setting.number('HELEN_DECISION_STATIC_MARGIN', 'margin a static window needs', 0.5, unit),
   staticHandScore: setting.number('HELEN_DECISION_STATIC_HAND_SCORE', 'mean hand score a static window needs', 0.6, unit),
   // Early trigger on a partial window (fewer than seq_len frames).
